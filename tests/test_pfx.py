@@ -30,6 +30,7 @@ from cryptography.x509.oid import NameOID
 from haulmer.errors import CertificateError, ValidationError
 from haulmer.pfx import RUT_OTHER_NAME_OID, Certificate, CertificateErrorReason, load_pfx
 from haulmer.rut import Rut
+from pfx_shapes import pfx_of_signatures
 
 PASSWORD = "S3cr3t-Pa55word!"
 UTC = dt.timezone.utc
@@ -578,43 +579,6 @@ def test_a_renewed_certificate_over_the_same_key_is_chosen_over_the_expired_one(
     )
 
 
-def _der(tag: int, body: bytes) -> bytes:
-    size = len(body)
-    if size < 0x80:
-        return bytes([tag, size]) + body
-    length = size.to_bytes((size.bit_length() + 7) // 8, "big")
-    return bytes([tag, 0x80 | len(length)]) + length + body
-
-
-def pfx_of_signatures(
-    pairs: Sequence[tuple[rsa.RSAPrivateKey, x509.Certificate]], password: str | None
-) -> bytes:
-    """A .p12 holding several signatures, each a key and its certificate, in this order, as
-    macOS Keychain exports the identities chosen together (no MAC: cryptography writes no such
-    file; the keys shrouded with ``password``)."""
-    data_oid = bytes.fromhex("06092a864886f70d010701")
-    bags = []
-    for key, cert in pairs:
-        cert_der = cert.public_bytes(serialization.Encoding.DER)
-        x509_cert_oid = bytes.fromhex("060a2a864886f70d01091601")
-        cert_value = _der(0xA0, _der(0x30, x509_cert_oid + _der(0xA0, _der(0x04, cert_der))))
-        bags.append(_der(0x30, bytes.fromhex("060b2a864886f70d010c0a0103") + cert_value))
-        encryption: serialization.KeySerializationEncryption = (
-            serialization.BestAvailableEncryption(password.encode())
-            if password
-            else serialization.NoEncryption()
-        )
-        key_der = key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, encryption
-        )
-        bag_oid = "060b2a864886f70d010c0a01" + ("02" if password else "01")
-        bags.append(_der(0x30, bytes.fromhex(bag_oid) + _der(0xA0, key_der)))
-    safe = _der(0x30, b"".join(bags))
-    authenticated = _der(0x30, _der(0x30, data_oid + _der(0xA0, _der(0x04, safe))))
-    auth_safe = _der(0x30, data_oid + _der(0xA0, _der(0x04, authenticated)))
-    return _der(0x30, b"\x02\x01\x03" + auth_safe)
-
-
 @pytest.mark.parametrize("password", [PASSWORD, None], ids=["shrouded-keys", "plain-keys"])
 def test_a_file_holding_an_expired_signature_and_its_renewal_loads_the_renewal(
     password: str | None,
@@ -1022,6 +986,28 @@ def test_a_password_given_for_a_pfx_without_one_says_the_file_has_none() -> None
         load_pfx(bare, PASSWORD)
     assert caught.value.reason == "wrong_password"
     assert PASSWORD not in str(caught.value)
+
+
+def test_a_password_given_for_a_pfx_without_one_or_a_mac_says_the_file_has_none() -> None:
+    # A .pfx with neither encryption nor MAC (openssl pkcs12 -keypbe NONE -certpbe NONE -nomac)
+    # opened with any password at all, so a password it does not have was taken without a word.
+    key = rsa_key()
+    bare = pfx_of_signatures([(key, build_cert(key))], None)
+    assert load_pfx(bare, None).key_size == 2048
+    assert load_pfx(bare, "").key_size == 2048
+    with pytest.raises(CertificateError, match=r"not protected by a password.*password=None") as (
+        caught
+    ):
+        load_pfx(bare, PASSWORD)
+    assert caught.value.reason == "wrong_password"
+    assert PASSWORD not in str(caught.value)
+
+
+def test_a_pfx_without_a_mac_whose_key_is_encrypted_opens_only_with_its_password() -> None:
+    key = rsa_key()
+    data = pfx_of_signatures([(key, build_cert(key))], PASSWORD)
+    assert load_pfx(data, PASSWORD).key_size == 2048
+    assert reason_of(data, "another-password") == "wrong_password"
 
 
 @pytest.mark.parametrize(

@@ -460,6 +460,8 @@ def _parse(
         data = data[:end]  # what follows (a line break a copy added, padding) is not the file
     secret = _password_bytes(password)
     opened = _opened(data, secret)
+    if opened is not None and secret and not _has_mac(data) and _opened(data, None) is not None:
+        raise _fail(CertificateErrorReason.WRONG_PASSWORD, _NOT_PROTECTED)  # any password opens it
     if opened is not None:
         loaded, opener = opened
         certificate = loaded.cert.certificate if loaded.cert is not None else None
@@ -504,16 +506,25 @@ def _parse(
             "chose when exporting the signature",
         )
     if _opened(data, None) is not None:
-        raise _fail(
-            CertificateErrorReason.WRONG_PASSWORD,
-            "this .pfx is not protected by a password (it opens without one, so any key in it "
-            "is unencrypted): pass password=None, or export it again with a password",
-        )
+        raise _fail(CertificateErrorReason.WRONG_PASSWORD, _NOT_PROTECTED)
     raise _fail(
         CertificateErrorReason.WRONG_PASSWORD,
         "the password does not open this .pfx (or the file is damaged); check the password "
         "you chose when exporting the signature",
     ) from None
+
+
+_NOT_PROTECTED = (
+    "this .pfx is not protected by a password (it opens without one, so any key in it is "
+    "unencrypted): pass password=None, or export it again with a password"
+)
+
+
+def _has_mac(data: bytes) -> bool:
+    """Whether the PKCS#12 carries a MAC, which only its password verifies: without one and
+    without encryption, a file opens with any password."""
+    pfx = _der_items(data, 0, len(data))
+    return bool(pfx) and len(_der_items(data, pfx[0][1], pfx[0][2])) > 2
 
 
 _LEGACY_PBE_OIDS = tuple(bytes.fromhex("060a2a864886f70d010c01") + bytes([n]) for n in (1, 2, 5, 6))

@@ -418,6 +418,33 @@ def test_a_signature_without_a_password_is_refused_saying_it_has_none(
     assert len(fake.requests) == sent
 
 
+def test_a_signature_without_a_password_or_a_mac_given_one_is_refused_saying_it_has_none(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    # A .pfx with neither encryption nor MAC opened with any password, so it was uploaded with
+    # a password that protects nothing
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from haulmer.testing.certificates import make_test_certificate
+    from pfx_shapes import pfx_of_signatures
+
+    setup = started_setup(fake, ready)
+    ready.admin.openfactura.setup.choose_organization(
+        setup.id, organization_id=ready.organization.id, company=COMPANY
+    )
+    signature = make_test_certificate(
+        password=None, not_before=datetime(2025, 1, 1), not_after=datetime(2028, 1, 1)
+    )
+    assert isinstance(signature.private_key, rsa.RSAPrivateKey)
+    bare = pfx_of_signatures([(signature.private_key, signature.x509)], None)
+    sent = len(fake.requests)
+    with pytest.raises(CertificateError) as caught:
+        ready.admin.openfactura.setup.upload_certificate(setup.id, bare, password="a-password")
+    assert caught.value.reason == "password_missing"
+    assert "has no password" in str(caught.value)
+    assert len(fake.requests) == sent
+
+
 def test_a_signature_password_held_in_a_secret_str_is_refused_saying_to_pass_its_value(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:
