@@ -846,6 +846,10 @@ def _valid_at(certificates: list[Any], moment: dt.datetime) -> Any:
 
 _KEY_BAG_OID_DER = bytes.fromhex("060b2a864886f70d010c0a0101")
 _SHROUDED_KEY_BAG_OID_DER = bytes.fromhex("060b2a864886f70d010c0a0102")
+_KEY_BAG_OIDS_DER = (_KEY_BAG_OID_DER, _SHROUDED_KEY_BAG_OID_DER)
+_MAX_KEYS_READ = 16
+"""The most keys of one file decrypted (each costs its key derivation): a keychain exports a
+person's few signatures together, not more."""
 
 
 def _keys_in(data: bytes, secret: bytes | None) -> list[Any]:
@@ -853,9 +857,8 @@ def _keys_in(data: bytes, secret: bytes | None) -> list[Any]:
     shrouded by itself), decrypted with ``secret``, the password form that opened the file; the
     keys that cannot be read are left out. ``cryptography`` gives only a file's first key."""
     keys = []
-    for bag_id, value in _safe_bags(data):
-        if bag_id not in (_KEY_BAG_OID_DER, _SHROUDED_KEY_BAG_OID_DER):
-            continue
+    key_bags = [bag for bag in _safe_bags(data) if bag[0] in _KEY_BAG_OIDS_DER]
+    for bag_id, value in key_bags[:_MAX_KEYS_READ]:
         key = _private_key_of(value, secret if bag_id == _SHROUDED_KEY_BAG_OID_DER else None)
         if key is not None:
             keys.append(key)
