@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
+from haulmer.dte.document import Document
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf
 from haulmer.testing.caf import make_test_caf
@@ -15,6 +16,13 @@ from haulmer.testing.certificates import make_test_certificate
 
 EMISOR_RUT = "76086428-5"
 SIGNED_AT = dt.datetime(2026, 11, 27, 10, 30, 0)
+
+
+def signed_at_for(document: Document) -> dt.datetime:
+    """``SIGNED_AT``, or 10:30 on the document's FchEmis when it is later: no DTE is stamped
+    before the day it is dated."""
+    fecha = document.encabezado.id_doc.fecha_emision
+    return max(SIGNED_AT, dt.datetime.combine(fecha, SIGNED_AT.time()))
 
 
 def signer_certificate() -> Certificate:

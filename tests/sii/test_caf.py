@@ -14,6 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
 
+from haulmer.dte.document import Document
 from haulmer.errors import DocumentError, ValidationError, XMLError
 from haulmer.pfx import Certificate
 from haulmer.sii import (
@@ -28,7 +29,7 @@ from haulmer.sii.keys import caf_signer_key
 from haulmer.testing.caf import make_test_caf, make_test_caf_xml
 from signers import xmlsec1_verify
 
-from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT, make_document
+from .conftest import EMISOR_RUT, REAL_DTES, SIGNED_AT, document_dict, make_document
 
 AUTHORIZED_ON = dt.date(2026, 11, 1)
 """The FA of the test CAFs that stamp at ``SIGNED_AT``: folios are authorized before use."""
@@ -148,7 +149,9 @@ def test_a_factura_stamped_within_eighteen_months_of_a_2017_caf_issues_and_verif
     certificate = make_test_certificate(
         not_before=dt.datetime(2017, 1, 1), not_after=dt.datetime(2019, 1, 1)
     )
-    document = make_document(33).model_copy(deep=True)
+    data = document_dict(33)
+    data["Encabezado"]["IdDoc"]["FchEmis"] = "2018-02-01"
+    document = Document.from_sii_dict(data)
     signed = issue(document, caf=caf, certificate=certificate, timestamp=stamped_at, folio=1)
     result = verify(signed, check_caf=True, allow_test_cafs=True)
     assert result.ok, result.failures

@@ -18,7 +18,7 @@ from haulmer.pfx import Certificate
 from haulmer.sii import Caf, Caratula, envelope, issue, parse, render_pdf, verify
 from hostile_contexts import HOSTILE_CONTEXTS, outcome
 from plausible_documents import PLAUSIBLE_TYPES, accepted_plausible_document
-from signers import EMISOR_RUT, SIGNED_AT
+from signers import EMISOR_RUT, SIGNED_AT, signed_at_for
 
 SEEDS = range(4)
 CARATULA = Caratula(
@@ -36,7 +36,10 @@ def _issued(document: Document, certificate: Certificate, cafs: dict[int, Caf]) 
     """What the sii functions answer for ``document``, in the context current now."""
     xml = outcome(
         lambda: issue(
-            document, caf=cafs[int(document.tipo_dte)], certificate=certificate, timestamp=SIGNED_AT
+            document,
+            caf=cafs[int(document.tipo_dte)],
+            certificate=certificate,
+            timestamp=signed_at_for(document),
         )
     )
     if xml[0] != "answer":

@@ -121,6 +121,10 @@ def test_a_changed_export_amount_is_detected(euro_xml: bytes) -> None:
     assert {failure.check for failure in result.failures} >= {"digest", "ted"}
 
 
+NOTES_SIGNED_AT = dt.datetime(2026, 11, 28, 10, 30)
+"""The notes are dated the 28th: stamped that day."""
+
+
 def test_export_notes_issue_and_verify(
     euro_factura: Document, certificate: Certificate, tmp_path: Path
 ) -> None:
@@ -129,7 +133,7 @@ def test_export_notes_issue_and_verify(
     nd = dte.nota_debito_exportacion(nc.with_folio(2), cod_ref="anula", fecha=dt.date(2026, 11, 28))
     for note, tipo in ((nc, 112), (nd, 111)):
         xml = issue(
-            note, caf=_export_caf(tipo), certificate=certificate, folio=2, timestamp=SIGNED_AT
+            note, caf=_export_caf(tipo), certificate=certificate, folio=2, timestamp=NOTES_SIGNED_AT
         )
         validate_schema(xml)
         assert verify(xml, check_caf=True, allow_test_cafs=True).ok

@@ -315,7 +315,8 @@ def test_a_caf_past_its_six_months_cannot_stamp(certificate: Certificate) -> Non
         issue(make_document(33), caf=caf, certificate=certificate, timestamp=SIGNED_AT)
     assert [d.field for d in info.value.details] == ["caf"]
     on_time = dt.datetime(2026, 11, 26, 23, 59)
-    assert issue(make_document(33), caf=caf, certificate=certificate, timestamp=on_time)
+    dated_that_day = _dated(33, "2026-11-26")
+    assert issue(dated_that_day, caf=caf, certificate=certificate, timestamp=on_time)
 
 
 @pytest.mark.parametrize("tipo", [33, 39, 52])
@@ -477,3 +478,44 @@ def test_an_exports_whole_amounts_parse_back_as_decimal(
     parsed = parse(xml)
     assert parsed.model_dump(mode="json") == document.completed().model_dump(mode="json")
     assert isinstance(parsed.detalle[0].monto_item, Decimal)
+
+
+def _dated(tipo: int, fecha: str) -> Document:
+    data = document_dict(tipo)
+    data["Encabezado"]["IdDoc"]["FchEmis"] = fecha
+    return Document.from_sii_dict(data)
+
+
+@pytest.mark.parametrize("tipo", [33, 39])
+def test_a_document_dated_after_the_timbres_day_is_refused_before_signing(
+    certificate: Certificate, cafs: dict[int, Caf], tipo: int
+) -> None:
+    # The SII refuses a DTE dated after it receives it, as emit() does: a timbre stamped on the
+    # 27th for a document dated the 28th is one no day of sending can make right.
+    with pytest.raises(DocumentError, match="after the day it is stamped") as info:
+        issue(
+            _dated(tipo, "2026-11-28"), caf=cafs[tipo], certificate=certificate, timestamp=SIGNED_AT
+        )
+    assert [d.field for d in info.value.details] == ["IdDoc.FchEmis"]
+    late_evening = dt.datetime(2026, 11, 28, 0, 0, 1)
+    assert issue(
+        _dated(tipo, "2026-11-28"), caf=cafs[tipo], certificate=certificate, timestamp=late_evening
+    )
+
+
+def test_a_document_dated_after_today_is_refused_when_stamped_now(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    with pytest.raises(DocumentError, match="2050-12-31 is after the day it is stamped"):
+        issue(_dated(33, "2050-12-31"), caf=cafs[33], certificate=certificate)
+
+
+def test_stamp_and_sign_refuses_a_document_dated_after_the_timbres_day(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    from haulmer.sii.issuing import stamp_and_sign
+
+    sii = _dated(33, "2026-11-28").to_sii_dict()
+    with pytest.raises(DocumentError, match="after the day it is stamped") as info:
+        stamp_and_sign(sii, caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT)
+    assert [d.field for d in info.value.details] == ["IdDoc.FchEmis"]

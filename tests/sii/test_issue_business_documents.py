@@ -37,6 +37,7 @@ def test_constructora_factura_with_credec_is_signed_valid_and_reads_back(
         lines=[{"nombre": "Vivienda lote 12", "precio": 100_000_000}],
         folio=1,
         credito_constructoras=12_350_000,
+        fecha=SIGNED_AT.date(),
     )
     xml = issue(doc, caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT)
     validate_schema(xml)

@@ -15,7 +15,7 @@ from haulmer.errors import DocumentError
 from haulmer.pfx import Certificate
 from haulmer.sii import Caf, issue, parse, validate_schema, verify
 from plausible_documents import PLAUSIBLE_SETTINGS, PLAUSIBLE_TYPES, plausible_document
-from signers import SIGNED_AT
+from signers import signed_at_for
 
 
 def _built(r: random.Random, tipo: int) -> Document | None:
@@ -40,7 +40,9 @@ def test_property_a_document_check_accepts_is_issued_schema_valid_verified_and_r
     if document is None:
         return
     try:
-        xml = issue(document, caf=cafs[tipo], certificate=certificate, timestamp=SIGNED_AT)
+        xml = issue(
+            document, caf=cafs[tipo], certificate=certificate, timestamp=signed_at_for(document)
+        )
     except DocumentError as error:  # text ISO-8859-1 cannot write is named as it is written
         said = str(error)
         assert "ISO-8859-1" in said or "control character" in said, said

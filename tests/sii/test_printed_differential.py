@@ -17,7 +17,7 @@ from haulmer.sii import Caf
 from pdf_reading import overlapping_texts, ted_bytes_of, texts_over_images
 from plausible_documents import PLAUSIBLE_SETTINGS, PLAUSIBLE_TYPES, accepted_plausible_document
 from printed_claims import missing_claims, printed_text, timbres_read
-from signers import SIGNED_AT
+from signers import signed_at_for
 
 CEDIBLE_TYPES = (33, 34, 43, 46, 52)
 """The types with a cedible copy."""
@@ -31,7 +31,9 @@ def test_property_a_document_the_builders_accept_is_read_back_and_printed_whole(
 ) -> None:
     document = accepted_plausible_document(seed, tipo)
     try:
-        xml = sii.issue(document, caf=cafs[tipo], certificate=certificate, timestamp=SIGNED_AT)
+        xml = sii.issue(
+            document, caf=cafs[tipo], certificate=certificate, timestamp=signed_at_for(document)
+        )
     except DocumentError as error:  # text ISO-8859-1 cannot write is named as it is written
         said = str(error)
         assert "ISO-8859-1" in said or "control character" in said, said

@@ -372,3 +372,14 @@ def test_stamp_refuses_an_issue_date_that_is_no_day() -> None:
     for fecha in (dt.datetime(2026, 11, 27, 10, 30), "2026-11-27"):
         with pytest.raises(TypeError, match=r"fecha_emision must be a datetime\.date"):
             stamp(_timbre_data(fecha_emision=fecha), _caf(), timestamp=SIGNED_AT)
+
+
+def test_stamp_refuses_a_fe_after_the_day_of_tsted() -> None:
+    caf = make_test_caf(
+        rut=EMISOR_RUT, razon_social="X", dte_type=33, issued_on=dt.date(2026, 11, 1)
+    )
+    data = TimbreData(EMISOR_RUT, 33, 1, dt.date(2026, 11, 28), "66666666-6", "R", 100, "Item")
+    with pytest.raises(DocumentError, match="after the day it is stamped") as info:
+        stamp(data, caf, timestamp=SIGNED_AT)
+    assert [d.field for d in info.value.details] == ["IdDoc.FchEmis"]
+    assert "<FE>2026-11-28</FE>" in stamp(data, caf, timestamp=dt.datetime(2026, 11, 28, 8))

@@ -25,7 +25,7 @@ from haulmer.sii.issued_memory import IssuedFacts, remember
 from haulmer.sii.render import canonical_text, quote_entities
 from haulmer.sii.section_writer import canonical_sections
 from haulmer.sii.signature import SigningCertificate, signature_over_digest, signing_certificate
-from haulmer.sii.ted import TimbreData, check_caf_fits, stamped_forms
+from haulmer.sii.ted import TimbreData, check_caf_fits, check_not_dated_after, stamped_forms
 
 __all__ = ["check_certificate_at", "document_id", "issue", "signing_time", "stamp_and_sign"]
 
@@ -118,6 +118,8 @@ def issue(
 
     ``folio`` assigns one from the CAF's range (otherwise IdDoc/Folio must already hold it).
     ``timestamp`` (TSTED and TmstFirma) defaults to now in Chile; aware datetimes are converted.
+    A FchEmis after its day in Chile is refused, as the SII refuses a DTE dated after it
+    receives it (``emit()`` does the same with ``today``).
     A ``Document`` is checked once (``check_for_stamping``); a ``CheckedDocument``
     (``document.checked()``) is not checked again, only its folio. The timbre is read from the
     checked document's typed fields. Raises ``DocumentError`` (rules, totals, CAF mismatch) or
@@ -272,8 +274,10 @@ def stamp_and_sign(
 
 
 def _check_caf(data: TimbreData, caf: Caf, local_time: dt.datetime) -> None:
-    """The CAF covers this timbre, and its folios are authorized and not expired that day."""
+    """The CAF covers this timbre, its folios are authorized and not expired that day, and the
+    document is not dated after it."""
     check_caf_fits(data, caf, local_time.date())
+    check_not_dated_after(data, local_time.date())
 
 
 def _write(

@@ -40,6 +40,7 @@ __all__ = [
     "TED_TEXT_LIMIT",
     "TimbreData",
     "check_caf_fits",
+    "check_not_dated_after",
     "check_ted",
     "stamp",
     "stamped_forms",
@@ -76,15 +77,18 @@ def stamp(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> str:
 
     The DD is signed exactly as it is written: flattened, quotes as entities, ISO-8859-1.
     Raises ``DocumentError`` when the CAF does not cover it (:func:`check_caf_fits`: type,
-    folio, issuer, its dates at ``timestamp`` in Chile) or when RSR, IT1 or MNT holds what no
-    timbre can carry (a character outside ISO-8859-1, a control character, a negative total).
+    folio, issuer, its dates at ``timestamp`` in Chile), when FE is after that day, or when
+    RSR, IT1 or MNT holds what no timbre can carry (a character outside ISO-8859-1, a control
+    character, a negative total).
     """
     if not isinstance(timestamp, dt.datetime):
         raise TypeError(
             "timestamp must be a datetime.datetime (naive Chilean local time, or aware), got "
             f"{type(timestamp).__name__}"
         )
-    check_caf_fits(data, caf, to_chile(timestamp).date())
+    day = to_chile(timestamp).date()
+    check_caf_fits(data, caf, day)
+    check_not_dated_after(data, day)
     _check_fields(data)
     return stamped_forms(data, caf, timestamp=timestamp)[0]
 
@@ -106,6 +110,19 @@ def check_caf_fits(data: TimbreData, caf: Caf, day: dt.date) -> None:
             f"the CAF's folios expired on {caf.expires_on} (the SII's validity for a CAF "
             f"authorized on {caf.authorized_on}); request a new CAF from the SII",
             [ErrorDetail("caf", f"expired on {caf.expires_on}")],
+        )
+
+
+def check_not_dated_after(data: TimbreData, day: dt.date) -> None:
+    """Raise ``DocumentError`` when FchEmis (FE) is after ``day``, the timbre's in Chile: the SII
+    refuses a DTE dated after it receives it (as ``emit()`` refuses one dated after today)."""
+    fecha = data.fecha_emision
+    if isinstance(fecha, dt.date) and not isinstance(fecha, dt.datetime) and fecha > day:
+        issue = f"{fecha.isoformat()} is after the day it is stamped ({day.isoformat()}, Chile)"
+        raise DocumentError(
+            f"IdDoc.FchEmis {issue}: the SII refuses a DTE dated after it receives it; date the "
+            "document on the day of signing or earlier, or pass that day's time as timestamp",
+            [ErrorDetail("IdDoc.FchEmis", issue)],
         )
 
 
