@@ -519,3 +519,30 @@ def test_stamp_and_sign_refuses_a_document_dated_after_the_timbres_day(
     with pytest.raises(DocumentError, match="after the day it is stamped") as info:
         stamp_and_sign(sii, caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT)
     assert [d.field for d in info.value.details] == ["IdDoc.FchEmis"]
+
+
+@pytest.mark.parametrize("total", ["NaN", "Infinity", -5])
+def test_stamp_and_sign_refuses_a_total_no_timbre_can_carry_naming_mnt(
+    certificate: Certificate, cafs: dict[int, Caf], total: object
+) -> None:
+    # MNT is an unsigned amount: "NaN" and -5 were stamped as they came, "Infinity" raised a
+    # bare OverflowError.
+    from haulmer.sii.issuing import stamp_and_sign
+
+    sii = make_document(33).to_sii_dict()
+    sii["Encabezado"]["Totales"]["MntTotal"] = total
+    with pytest.raises(DocumentError, match="DD/MNT") as info:
+        stamp_and_sign(sii, caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT)
+    assert [d.field for d in info.value.details] == ["DD/MNT"]
+
+
+def test_stamp_and_sign_names_the_values_when_one_is_malformed(
+    certificate: Certificate, cafs: dict[int, Caf]
+) -> None:
+    from haulmer.sii.issuing import stamp_and_sign
+
+    sii = make_document(33).to_sii_dict()
+    sii["Encabezado"]["Totales"]["MntTotal"] = "1.190,00"
+    with pytest.raises(DocumentError, match=r"MntTotal '1\.190,00': one is malformed") as info:
+        stamp_and_sign(sii, caf=cafs[33], certificate=certificate, timestamp=SIGNED_AT)
+    assert "ConversionSyntax" not in str(info.value)

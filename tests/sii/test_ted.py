@@ -383,3 +383,34 @@ def test_stamp_refuses_a_fe_after_the_day_of_tsted() -> None:
         stamp(data, caf, timestamp=SIGNED_AT)
     assert [d.field for d in info.value.details] == ["IdDoc.FchEmis"]
     assert "<FE>2026-11-28</FE>" in stamp(data, caf, timestamp=dt.datetime(2026, 11, 28, 8))
+
+
+@pytest.mark.parametrize("total", [1190.0, True, "1190", None])
+def test_stamp_refuses_a_total_that_is_no_int_or_decimal_before_signing(total: object) -> None:
+    # MNT would be written as "1190.0" or "True": a timbre no schema takes, signed all the same.
+    caf = make_test_caf(
+        rut=EMISOR_RUT, razon_social="X", dte_type=33, issued_on=dt.date(2026, 11, 1)
+    )
+    data = TimbreData(EMISOR_RUT, 33, 1, dt.date(2026, 11, 27), "66666666-6", "R", total, "I")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="monto_total must be an int"):
+        stamp(data, caf, timestamp=SIGNED_AT)
+
+
+@pytest.mark.parametrize("total", [Decimal("NaN"), Decimal("Infinity"), Decimal("sNaN")])
+def test_stamp_refuses_a_total_that_is_no_finite_amount_naming_mnt(total: Decimal) -> None:
+    caf = make_test_caf(
+        rut=EMISOR_RUT, razon_social="X", dte_type=33, issued_on=dt.date(2026, 11, 1)
+    )
+    data = TimbreData(EMISOR_RUT, 33, 1, dt.date(2026, 11, 27), "66666666-6", "R", total, "I")
+    with pytest.raises(DocumentError, match="DD/MNT") as info:
+        stamp(data, caf, timestamp=SIGNED_AT)
+    assert [d.field for d in info.value.details] == ["DD/MNT"]
+
+
+def test_stamp_refuses_a_receptor_rut_that_is_no_text() -> None:
+    caf = make_test_caf(
+        rut=EMISOR_RUT, razon_social="X", dte_type=33, issued_on=dt.date(2026, 11, 1)
+    )
+    data = TimbreData(EMISOR_RUT, 33, 1, dt.date(2026, 11, 27), 66666666, "R", 5, "I")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="rut_receptor must be a str"):
+        stamp(data, caf, timestamp=SIGNED_AT)

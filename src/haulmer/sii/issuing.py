@@ -25,7 +25,13 @@ from haulmer.sii.issued_memory import IssuedFacts, remember
 from haulmer.sii.render import canonical_text, quote_entities
 from haulmer.sii.section_writer import canonical_sections
 from haulmer.sii.signature import SigningCertificate, signature_over_digest, signing_certificate
-from haulmer.sii.ted import TimbreData, check_caf_fits, check_not_dated_after, stamped_forms
+from haulmer.sii.ted import (
+    TimbreData,
+    check_caf_fits,
+    check_not_dated_after,
+    check_timbre_fields,
+    stamped_forms,
+)
 
 __all__ = ["check_certificate_at", "document_id", "issue", "signing_time", "stamp_and_sign"]
 
@@ -102,6 +108,8 @@ def _amount(value: Any) -> int | Decimal:
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return value
     amount = Decimal(str(value).strip())
+    if not amount.is_finite():
+        return amount  # refused by the timbre's check, naming DD/MNT
     return int(amount) if amount == amount.to_integral_value() else amount.normalize()
 
 
@@ -216,8 +224,9 @@ def stamp_and_sign(
     """Stamp and sign an SII dict already checked by the models (``Document.to_sii_dict()``),
     read as a dict: what :func:`issue` does from a checked document's typed fields.
 
-    Checks only what stamping needs: the CAF fits (type, folio, issuer) and the certificate is
-    valid at ``timestamp``; the document rules are :func:`issue`'s job.
+    Checks only what stamping needs: the CAF fits (type, folio, issuer), the document is not
+    dated after ``timestamp``'s day, MntTotal is a finite amount of 0 or more and the
+    certificate is valid at ``timestamp``; the document rules are :func:`issue`'s job.
     """
     if not isinstance(caf, Caf):
         raise TypeError(f"caf must be a haulmer.sii.Caf, got {type(caf).__name__}")
@@ -252,10 +261,15 @@ def stamp_and_sign(
         dte_type, number = int(tipo), int(folio)
         issued_on = fecha if isinstance(fecha, dt.date) else dt.date.fromisoformat(str(fecha))
         total = _amount(monto_total)
-    except (ValueError, InvalidOperation) as exc:
+    except (ValueError, InvalidOperation):
+        given = (
+            f"TipoDTE {shown(tipo)}, Folio {shown(folio)}, FchEmis {shown(fecha)}, "
+            f"MntTotal {shown(monto_total)}"
+        )
         raise DocumentError(
-            f"TipoDTE, Folio, FchEmis or MntTotal is malformed: {exc}",
-            [ErrorDetail("IdDoc", str(exc))],
+            f"{given}: one is malformed; TipoDTE and Folio are whole numbers, FchEmis a date "
+            "(AAAA-MM-DD) and MntTotal a number without thousands separators",
+            [ErrorDetail("IdDoc", given)],
         ) from None
     razon_social = _dig(sii, "Encabezado", "Receptor", "RznSocRecep")
     data = TimbreData(
@@ -270,7 +284,9 @@ def stamp_and_sign(
     )
 
     _check_caf(data, caf, local_time)
-    return _write(canonical_text(sii), data, caf, certificate, local_time)
+    text = canonical_text(sii)  # names a document's field that holds text XML cannot carry
+    check_timbre_fields(data)
+    return _write(text, data, caf, certificate, local_time)
 
 
 def _check_caf(data: TimbreData, caf: Caf, local_time: dt.datetime) -> None:

@@ -42,6 +42,7 @@ __all__ = [
     "check_caf_fits",
     "check_not_dated_after",
     "check_ted",
+    "check_timbre_fields",
     "stamp",
     "stamped_forms",
 ]
@@ -79,7 +80,8 @@ def stamp(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> str:
     Raises ``DocumentError`` when the CAF does not cover it (:func:`check_caf_fits`: type,
     folio, issuer, its dates at ``timestamp`` in Chile), when FE is after that day, or when
     RSR, IT1 or MNT holds what no timbre can carry (a character outside ISO-8859-1, a control
-    character, a negative total).
+    character, a total that is NaN or negative); ``TypeError`` for a total that is no int or
+    Decimal, or a RUT that is no text.
     """
     if not isinstance(timestamp, dt.datetime):
         raise TypeError(
@@ -89,7 +91,7 @@ def stamp(data: TimbreData, caf: Caf, *, timestamp: dt.datetime) -> str:
     day = to_chile(timestamp).date()
     check_caf_fits(data, caf, day)
     check_not_dated_after(data, day)
-    _check_fields(data)
+    check_timbre_fields(data)
     return stamped_forms(data, caf, timestamp=timestamp)[0]
 
 
@@ -126,15 +128,22 @@ def check_not_dated_after(data: TimbreData, day: dt.date) -> None:
         )
 
 
-def _check_fields(data: TimbreData) -> None:
-    """Refuse RSR or IT1 text that a timbre (XML in ISO-8859-1) cannot carry, a total below
-    zero (MNT is unsigned) and an FE that is no day, naming the DD's element."""
+def check_timbre_fields(data: TimbreData) -> None:
+    """Refuse RSR or IT1 text that a timbre (XML in ISO-8859-1) cannot carry, a total that is
+    no int or finite Decimal or is below zero (MNT is unsigned), a RUT that is no text and an
+    FE that is no day, naming the DD's element."""
     fecha = data.fecha_emision
     if not isinstance(fecha, dt.date) or isinstance(fecha, dt.datetime):
         raise TypeError(
             "fecha_emision must be a datetime.date (FE is the issue day, YYYY-MM-DD), got "
             f"{type(fecha).__name__} {shown(fecha)}"
         )
+    for name, rut in (("rut_emisor", data.rut_emisor), ("rut_receptor", data.rut_receptor)):
+        if not isinstance(rut, str):
+            raise TypeError(
+                f"{name} must be a str (the RUT as 76086428-5), got {type(rut).__name__} "
+                f"{shown(rut)}"
+            )
     for field, text in (("RSR", data.razon_social_receptor), ("IT1", data.primer_item)):
         if not isinstance(text, str):
             raise TypeError(f"DD/{field} must be a str, got {type(text).__name__}")
@@ -152,7 +161,18 @@ def _check_fields(data: TimbreData) -> None:
             "(plain quotes and letters; Ñ and accents are fine)",
             [ErrorDetail(f"DD/{field}", f"holds U+{ord(bad):04X}")],
         )
-    if data.monto_total < 0:
+    total = data.monto_total
+    if isinstance(total, bool) or not isinstance(total, int | Decimal):
+        raise TypeError(
+            "monto_total must be an int (pesos) or a Decimal (an export's amount in its "
+            f"currency), as MNT is written; got {type(total).__name__} {shown(total)}"
+        )
+    if isinstance(total, Decimal) and not total.is_finite():
+        raise DocumentError(
+            f"DD/MNT {total} is no amount; a timbre's total is MntTotal, a finite number",
+            [ErrorDetail("DD/MNT", "not a finite number")],
+        )
+    if total < 0:
         raise DocumentError(
             f"DD/MNT {data.monto_total} is negative; a timbre's total is MntTotal, 0 or more",
             [ErrorDetail("DD/MNT", "negative")],
