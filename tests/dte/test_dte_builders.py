@@ -1218,6 +1218,17 @@ def test_a_blank_reason_is_taken_as_none_given(factura: Document, code: str) -> 
     assert [line.nombre for line in given.detalle] == [line.nombre for line in empty.detalle]
 
 
+@pytest.mark.parametrize("razon", [5, ["Devolución"], b"Devolucion"])
+def test_a_reason_that_is_no_text_is_refused_naming_razon(factura: Document, razon: object) -> None:
+    """``razon=5`` became the RazonRef "5", and a list its Python repr: a nota whose reason
+    says nothing the caller meant."""
+    from haulmer.dte.argument_errors import ArgumentTypeError
+
+    with pytest.raises(ArgumentTypeError, match="razon is the reason's text") as refused:
+        dte.nota_credito(factura.with_folio(1), razon=razon)  # type: ignore[arg-type]
+    assert refused.value.details[0].field == "Referencia[1].RazonRef"
+
+
 def test_a_reason_longer_than_razonref_allows_is_refused_not_cut(factura: Document) -> None:
     """The builders cut a reason to RazonRef's 90 characters without a word, changing what the
     nota says it does; like the other texts the SII limits, it is now refused, naming the field."""

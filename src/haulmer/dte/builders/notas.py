@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from haulmer._numbers import own_arithmetic
 from haulmer._shown import shown
-from haulmer.dte.argument_errors import ArgumentTypeError
+from haulmer.dte.argument_errors import ArgumentTypeError, kind_of
 from haulmer.dte.builders.base import (
     build,
     document_options,
@@ -192,6 +192,9 @@ def nota(tipo: DTEType, documento: Document | None, options: ExportNoteOptions) 
     export = tipo.is_export
     code = _cod_ref(options.get("cod_ref", _DEFAULT_COD_REF[tipo]))
     razon = options.get("razon")
+    if razon is not None and not isinstance(razon, str):  # 5 or a list would print as text
+        issue = f"razon is the reason's text (RazonRef), got {kind_of(razon)}"
+        raise ArgumentTypeError(issue, [ErrorDetail("Referencia[1].RazonRef", issue)])
     if isinstance(razon, str) and not razon.strip():
         razon = None  # a blank reason says nothing, as none: the code's own text says it
     emisor: EmisorInput | None = options.get("emisor")
