@@ -1224,6 +1224,8 @@ async def test_credit_note_corrige_texto_from_a_document_and_its_folio(
         # A folio given as text was "unknown: pass folio=", though it was passed.
         ({"folio": "1_0"}, ValidationError, r"folio= \(the folio of the document to amend\)"),
         ({"reason": "  "}, DocumentError, r"say why the note is issued \(reason=\)"),
+        # A reason given as a number was told to say why the note is issued, as if missing.
+        ({"reason": 5}, DocumentError, r"reason= is the reason's text, got 5"),
     ],
 )
 async def test_a_credit_note_s_own_arguments_are_checked_before_any_request(

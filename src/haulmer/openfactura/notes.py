@@ -238,7 +238,10 @@ def check_note_arguments(reason: Any, code: CodRef | int, folio: Any) -> tuple[C
     folio_ref = (
         None if folio is None else check_folio(folio, "folio= (the folio of the document to amend)")
     )
-    if not isinstance(reason, str) or not reason.strip():
+    if reason is not None and not isinstance(reason, str):
+        issue = f"reason= is the reason's text, got {shown(reason)}"
+        raise DocumentError(issue, [ErrorDetail("Referencia.RazonRef", issue)])
+    if reason is None or not reason.strip():
         raise DocumentError(
             "say why the note is issued (reason=); it goes in Referencia/RazonRef",
             [ErrorDetail("Referencia.RazonRef", "required")],
