@@ -85,7 +85,8 @@ def address_key(address: str) -> str:
     for label in domain.split("."):
         if label[:4].lower() == "xn--":
             with contextlib.suppress(UnicodeError):  # not punycode after all: as written
-                label = label.encode("ascii").decode("idna")
+                # lower-cased first: the codec reads only a lower-case "xn--" as punycode
+                label = label.lower().encode("ascii").decode("idna")
         labels.append(unicodedata.normalize("NFC", label))
     return f"{local}{at}{'.'.join(labels)}".casefold()
 

@@ -100,6 +100,7 @@ def test_plus_addressing_and_an_accented_domain_are_addresses(
         "  ana@panadería.cl\t",
         unicodedata.normalize("NFD", "ana@panadería.cl"),  # the í as i and a combining accent
         "ana@xn--panadera-i2a.cl",  # the domain as DNS writes it (punycode)
+        "ANA@XN--PANADERA-I2A.CL",  # punycode typed in capitals: its prefix has no case either
     ],
 )
 def test_every_spelling_of_one_mailbox_is_one_account(
