@@ -722,6 +722,9 @@ def _serving_stops_at_once(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         ("  ", "not empty"),
         ("http://127.0.0.1", "not a URL"),
         ("127.0.0.1:9000", "the port goes in --port"),
+        # no host name or address starts with a dash: haulmer serve said "expected one
+        # argument" of --host=-x, and python -m haulmer.testing serve looked the name up
+        ("-x", "no address starts with '-'"),
     ],
 )
 @pytest.mark.parametrize("prog", ["haulmer", "python -m haulmer.testing"])
@@ -738,10 +741,10 @@ def test_serve_refuses_a_host_that_is_no_address_as_a_usage_error(
 
     served = _serving_stops_at_once(monkeypatch)
     if prog == "haulmer":
-        assert main(["serve", "--host", host, "--port", "0"]) == 2
+        assert main(["serve", f"--host={host}", "--port", "0"]) == 2
     else:
         with pytest.raises(SystemExit) as stopped:
-            testing_main(["serve", "--host", host, "--port", "0"])
+            testing_main(["serve", f"--host={host}", "--port", "0"])
         assert stopped.value.code == 2
     assert served == []
     err = capsys.readouterr().err

@@ -34,7 +34,8 @@ def _serve(args: argparse.Namespace) -> int:
     """Serve a fresh fake Haulmer over HTTP on loopback (``python -m haulmer.testing serve``)."""
     from haulmer.testing.__main__ import main as testing_main
 
-    return testing_main(["serve", "--host", args.host, "--port", str(args.port)], prog="haulmer")
+    argv = ["serve", f"--host={args.host}", f"--port={args.port}"]  # each one word, as given
+    return testing_main(argv, prog="haulmer")
 
 
 def _port(text: str) -> int:

@@ -23,11 +23,17 @@ def port_number(text: str) -> int:
 
 def host_address(text: str) -> str:
     """``--host``'s value: an address or a name to listen on; argparse says what is wrong with
-    an empty one (which binds every interface, not loopback), a URL or a host with its port."""
+    an empty one (which binds every interface, not loopback), a URL, a host with its port, or
+    one starting with a dash (``--host=-x``: no name or address does)."""
     if not text.strip():
         raise argparse.ArgumentTypeError(
             "an address to listen on, such as 127.0.0.1 (loopback, the default) or 0.0.0.0 "
             "(every interface), not empty"
+        )
+    if text.lstrip().startswith("-"):  # no host name nor address does; an option mistyped
+        raise argparse.ArgumentTypeError(
+            "an address to listen on, such as 127.0.0.1; no address starts with '-', not "
+            f"{shown(text)}"
         )
     if "://" in text:  # not echoed: a URL may hold a password
         raise argparse.ArgumentTypeError(
