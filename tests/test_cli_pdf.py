@@ -397,3 +397,23 @@ def test_pdf_refuses_an_empty_printed_extra_instead_of_printing_without_it(
     assert main(["pdf", str(RECEIVED), "-o", str(out), option, value]) == 2
     assert said in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_pdf_takes_a_leading_tilde_after_an_equals_sign_as_the_home_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # bash expands ~ in "-o ~/pdfs/" but not in "--output=~/pdfs/": the PDF went to a folder
+    # named "~" in the current one, and --logo=~/logo.png was not found, where demo --out and
+    # emit-batch --journal take it as the home folder
+    home, cwd = tmp_path / "home", tmp_path / "cwd"
+    home.mkdir()
+    cwd.mkdir()
+    (home / "logo.png").write_bytes(_png((40, 20)))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(cwd)
+    argv = ["pdf", str(RECEIVED), "--output=~/pdfs/", "--logo=~/logo.png"]
+    assert main(argv) == 0
+    written = home / "pdfs" / f"{RECEIVED.stem}.pdf"
+    assert capsys.readouterr().out.strip() == str(written)
+    assert written.read_bytes().startswith(b"%PDF")
+    assert not (cwd / "~").exists()

@@ -59,13 +59,6 @@ def _home_expanded(path: str) -> str:
     return home_expanded(path)
 
 
-def _given_path(path: str) -> str:
-    """A path option's value, not empty (see ``haulmer._files.given_path``)."""
-    from haulmer._files import given_path
-
-    return given_path(path)
-
-
 def _support_command(name: str) -> Callable[[argparse.Namespace], int]:
     """The handler ``name`` of ``haulmer._support_commands``, imported only when it runs."""
 
@@ -430,7 +423,7 @@ def _add_pdf_command(commands: Any) -> None:
     pdf.add_argument(
         "-o",
         "--output",
-        type=_given_path,
+        type=_home_expanded,
         help="where to write the PDF ('-' for standard output; default: next to the XML, "
         "FILE.pdf, FILE-cedible.pdf, FILE-80mm.pdf), or a folder for it (an existing one, or "
         "a name ending in /); for an envelope of several documents, the folder (created if "
@@ -449,7 +442,7 @@ def _add_pdf_command(commands: Any) -> None:
     )
     pdf.add_argument(
         "--logo",
-        type=_given_path,
+        type=_home_expanded,
         metavar="FILE",
         help="a PNG or JPEG logo printed with the emisor",
     )
