@@ -97,6 +97,13 @@ def _journal(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if not there and path.is_dir():  # emit-batch --journal says so of a folder too
+        print(
+            f"haulmer journal: {shown(args.journal, 300)} is a folder, not a journal: give the "
+            "file emit-batch was given as --journal",
+            file=sys.stderr,
+        )
+        return 2
     if not there:  # SQLiteJournal would create an empty journal there
         print(
             f"haulmer journal: there is no journal at {shown(args.journal)}: give the file "

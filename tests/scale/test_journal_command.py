@@ -179,6 +179,20 @@ def test_a_journal_that_is_not_there_is_named_and_not_created(
     assert not missing.exists()
 
 
+def test_a_folder_given_as_the_journal_is_said_to_be_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "there is no journal at 'lotes'" of a folder that is there (emit-batch --journal lotes
+    # says it is a folder): the folder's journal file is what to give
+    folder = tmp_path / "lotes"
+    folder.mkdir()
+    code, out, err = _journal(capsys, str(folder))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"haulmer journal: {str(folder)!r} is a folder, not a journal: ")
+    assert "give the file emit-batch was given as --journal" in err
+    assert list(folder.iterdir()) == []
+
+
 def test_a_journal_path_that_cannot_be_looked_at_is_a_clear_refusal_with_status_2(
     tmp_path: Path,
 ) -> None:
