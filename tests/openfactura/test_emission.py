@@ -92,6 +92,7 @@ def test_a_key_that_is_no_element_of_its_section_is_refused_by_name_not_dropped(
     ("kind", "section", "name", "sii"),
     [
         ("factura", "Receptor", "razon_social", "RznSocRecep"),
+        ("factura", "Emisor", "giro", "GiroEmis"),
         ("factura", "line", "nombre", "NmbItem"),
         ("boleta", "Receptor", "contacto", "Contacto"),
     ],

@@ -31,6 +31,7 @@ __all__ = [
     "SiiModel",
     "lenient_context",
     "reads_xml",
+    "sii_names",
 ]
 
 _LENIENT = "lenient"
@@ -178,7 +179,7 @@ class SiiModel(BaseModel):
 def _refuse_python_names(model: type[BaseModel], data: dict[Any, Any]) -> None:
     """A dict in SII names (one to be sent) holding a field's Python name (``razon_social``):
     read by that name, it would still travel under it, which no SII reader knows."""
-    names = _sii_names(model)
+    names = sii_names(model)
     fields = model.model_fields
     for key in data:
         if isinstance(key, str) and key in fields and key not in names:
@@ -191,15 +192,16 @@ def _refuse_python_names(model: type[BaseModel], data: dict[Any, Any]) -> None:
 
 
 @cache
-def _sii_names(model: type[BaseModel]) -> frozenset[str]:
-    """The keys ``model`` reads that are SII element names (its aliases, boletas' included)."""
+def sii_names(model: type[BaseModel]) -> frozenset[str]:
+    """The keys ``model`` reads that are SII element names (its aliases, boletas' included),
+    never a field's Python name, which some fields also list among the names they read."""
     names: set[str] = set()
     for name, info in model.model_fields.items():
-        names.add(info.alias or name)
-        if isinstance(info.validation_alias, AliasChoices):
-            names.update(c for c in info.validation_alias.choices if isinstance(c, str))
-        elif isinstance(info.validation_alias, str):
-            names.add(info.validation_alias)
+        alias = info.alias or name
+        names.add(alias)
+        read = info.validation_alias
+        choices = read.choices if isinstance(read, AliasChoices) else [read]
+        names.update(c for c in choices if isinstance(c, str) and (c != name or c == alias))
     return frozenset(names)
 
 

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel
 
 from haulmer._numbers import ANY_SIZE
+from haulmer.dte._base import sii_names
 from haulmer.dte.models import (
     CdgItem,
     Detalle,
@@ -50,6 +51,7 @@ __all__ = [
     "render_plan",
     "render_section",
     "render_value",
+    "sii_names",
     "values_getter",
 ]
 

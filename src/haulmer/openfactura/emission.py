@@ -31,7 +31,7 @@ from haulmer.dte.document import Document
 from haulmer.dte.models import Emisor, Receptor
 from haulmer.dte.schema.elements import Element
 from haulmer.dte.schema.facts import BOLETA, DOCUMENTO, EXPORTACIONES, LIQUIDACION
-from haulmer.dte.sii_dict import BOLETA_ELEMENTS, BOLETA_RENAMES, render_section
+from haulmer.dte.sii_dict import BOLETA_ELEMENTS, BOLETA_RENAMES, render_section, sii_names
 from haulmer.errors import DocumentError, ErrorDetail, InvalidRutError, ValidationError
 from haulmer.openfactura._base import RequestModel, build_request
 from haulmer.openfactura._checks import whole_number
@@ -79,15 +79,10 @@ _BOLETA_EMISOR = tuple(BOLETA_RENAMES.get(name, name) for name in BOLETA_ELEMENT
 _BOLETA_RECEPTOR = tuple(BOLETA_RENAMES.get(name, name) for name in BOLETA_ELEMENTS[Receptor])
 """The boleta's Receptor elements (EnvioBOLETA_v11, from the schema facts)."""
 
-
-def _element_names(model: type[BaseModel]) -> frozenset[str]:
-    """Every SII name of ``model``'s elements, as any document type writes it."""
-    names = {info.alias or name for name, info in model.model_fields.items()}
-    return frozenset(names | {BOLETA_RENAMES.get(name, name) for name in names})
-
-
-_EMISOR_ELEMENTS = _element_names(Emisor)
-_RECEPTOR_ELEMENTS = _element_names(Receptor)
+_EMISOR_ELEMENTS = sii_names(Emisor)
+_RECEPTOR_ELEMENTS = sii_names(Receptor)
+"""Every SII name of the issuer's and the receptor's elements, as any document type writes
+them (never a field's Python name)."""
 
 
 def _boleta_section(
