@@ -94,9 +94,17 @@ def _check_extras(spec: str) -> None:
 
 
 def _check_pytest(arguments: list[str]) -> None:
-    paths = [word for word in arguments if not word.startswith("-")]
+    values = {
+        arguments[at + 1]
+        for at, word in enumerate(arguments[:-1])
+        if word in {"-k", "-n", "-p", "--numprocesses"}
+    }
+    for at, word in enumerate(arguments[:-1]):
+        if word in {"-n", "--numprocesses"}:
+            count = arguments[at + 1]
+            assert count in {"auto", "logical"} or count.isdigit(), f"-n is given {count}"
     selection = arguments[arguments.index("-k") + 1] if "-k" in arguments else None
-    paths = [word for word in paths if word != selection and word != "no:cacheprovider"]
+    paths = [word for word in arguments if not word.startswith("-") and word not in values]
     for word in paths:
         assert (ROOT / word).exists(), f"pytest is given {word}, which does not exist"
     if selection is not None:
