@@ -782,6 +782,28 @@ def test_otra_moneda_given_without_a_rate_is_refused_not_dropped() -> None:
     assert dte.nota_credito_exportacion(plain).encabezado.otra_moneda is None
 
 
+def test_otra_moneda_without_a_rate_says_the_rate_the_totals_are_read_at() -> None:
+    """A sale in pesos restated in dollars without tipo_cambio was told to pass dollars per peso
+    (0.00105), while its totals are divided by the Banco Central's pesos per dollar (950): the
+    rate so given made 3002 pesos some 2.7 million dollars. The refusal asks for pesos per
+    unit of the other currency on a sale in pesos, and units of it per unit of the sale's
+    currency on any other."""
+    pesos = {"lines": [{**HOTEL, "PrcItem": 3002}], "moneda": Moneda.PESO_CHILENO}
+    with pytest.raises(DocumentError) as info:
+        _hotel(**pesos, tipo_cambio=None, otra_moneda=Moneda.DOLAR_USA)
+    (detail,) = info.value.details
+    assert detail.field == "Encabezado.OtraMoneda.TpoCambio"
+    assert "pesos per unit of it" in detail.issue
+    assert "per unit of the sale's currency" not in detail.issue
+    followed = _hotel(**pesos, tipo_cambio=950, otra_moneda=Moneda.DOLAR_USA)
+    assert followed.encabezado.otra_moneda.mnt_tot_otr_mnda == Decimal("3.16")  # type: ignore[union-attr]
+    with pytest.raises(DocumentError) as info:
+        _hotel(tipo_cambio=None, otra_moneda=Moneda.EURO)
+    (detail,) = info.value.details
+    assert "units of it per unit of the sale's currency" in detail.issue
+    assert "pesos per unit of it" not in detail.issue
+
+
 def test_otra_moneda_in_the_currency_of_the_sale_is_refused() -> None:
     """A sale in pesos given a tipo_cambio (otra_moneda left at its default, PESO CL) was
     "restated" in pesos: 1000 pesos at 950 came to an OtraMoneda of 950,000 pesos. OtraMoneda

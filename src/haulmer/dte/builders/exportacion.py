@@ -100,6 +100,17 @@ def _export_transporte(
     return data
 
 
+def _rate_meaning(moneda: MonedaInput | None) -> str:
+    """What tipo_cambio is for a sale in ``moneda``, as ``compute_otra_moneda`` reads it: the
+    Banco Central's pesos per unit of the other currency for a sale in pesos (the totals are
+    divided by it), else the units of the other currency per unit of the sale's."""
+    per_unit = "units of it per unit of the sale's currency"
+    pesos = "the Banco Central's pesos per unit of it, which the totals in pesos are divided by"
+    if moneda is None:
+        return f"{per_unit}; for a sale in pesos, {pesos}"
+    return pesos if getattr(moneda, "value", moneda) == Moneda.PESO_CHILENO.value else per_unit
+
+
 def export_document(
     tipo: DTEType,
     *,
@@ -123,8 +134,7 @@ def export_document(
     elif otra_moneda is not None:
         issue = (
             f"otra_moneda={shown(getattr(otra_moneda, 'value', otra_moneda))} restates the totals "
-            "at a rate: pass tipo_cambio= (units of it per unit of the sale's currency), or "
-            "leave otra_moneda out"
+            f"at a rate: pass tipo_cambio= ({_rate_meaning(moneda)}), or leave otra_moneda out"
         )
         raise DocumentError(
             f"the {tipo.label}: {issue}", [ErrorDetail("Encabezado.OtraMoneda.TpoCambio", issue)]
