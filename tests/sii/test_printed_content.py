@@ -446,6 +446,26 @@ def test_an_export_prints_its_freight_insurance_weights_and_containers() -> None
         assert field in transport, transport
 
 
+def test_an_export_in_chilean_pesos_prints_its_customs_amounts_with_the_peso_sign() -> None:
+    """MntFlete and MntSeguro are in the sale's currency, as TotClauVenta is: on an export in
+    pesos they printed as a foreign currency's amounts (``1.200``) beside totals in ``$``."""
+    aduana = {"CodClauVenta": "5", "TotClauVenta": "191055", "MntFlete": "1200", "MntSeguro": "300"}
+    data = {
+        "Encabezado": {
+            "IdDoc": {"TipoDTE": "110", "Folio": "1", "FchEmis": "2026-11-27"},
+            "Transporte": {"Aduana": aduana},
+            "Totales": {"TpoMoneda": "PESO CL", "MntExe": "191055", "MntTotal": "191055"},
+        },
+    }
+    transport = printed_document(data).transport
+    for field in (
+        Field("Total cláusula de venta", "$ 191.055"),
+        Field("Flete", "$ 1.200"),
+        Field("Seguro", "$ 300"),
+    ):
+        assert field in transport, transport
+
+
 @pytest.mark.parametrize(
     ("desde", "hasta", "shown"),
     [

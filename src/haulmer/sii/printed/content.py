@@ -481,7 +481,7 @@ def printed_document(
         references=tuple(_reference(r) for r in _list(sii.get("Referencia"))),
         commissions=tuple(_commission(c) for c in _list(sii.get("Comisiones"))),
         subtotals=_subtotals(_list(sii.get("SubTotInfo")), pesos=pesos),
-        transport=_transport(_dict(encabezado.get("Transporte")))
+        transport=_transport(_dict(encabezado.get("Transporte")), pesos=pesos)
         + _madera(_dict(sii.get("ManejoMadera"))),
         totals=totals,
         total_at=total_at,
@@ -1066,7 +1066,9 @@ def _commission(comision: Mapping[str, Any]) -> Field:
     return Field(label, ", ".join(parts))
 
 
-def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
+def _transport(transporte: Mapping[str, Any], *, pesos: bool) -> tuple[Field, ...]:
+    """Transporte in print order; an export's customs amounts (TotClauVenta, MntFlete, MntSeguro)
+    are in the sale's currency, printed with ``$`` when ``pesos``."""
     if not transporte:  # most documents: nothing to look up
         return ()
     fields = [Field(label, _text(transporte.get(tag))) for tag, label in _TRANSPORTE]
@@ -1087,7 +1089,7 @@ def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
     aduana = _dict(transporte.get("Aduana"))
     if not aduana:
         return tuple([f for f in fields if f.value])
-    fields.extend(Field(label, _aduana_value(aduana, tag)) for tag, label in _ADUANA)
+    fields.extend(Field(label, _aduana_value(aduana, tag, pesos=pesos)) for tag, label in _ADUANA)
     for tag, unit, label in _ADUANA_WEIGHTS:
         weight = _text(aduana.get(tag))
         if weight:
@@ -1101,7 +1103,7 @@ def _transport(transporte: Mapping[str, Any]) -> tuple[Field, ...]:
         ]
         fields.append(Field("Bultos", _joined(cantidad, *parts)))
     fields.extend(
-        Field(label, numbers.amount(_text(aduana.get(tag)), pesos=False))
+        Field(label, numbers.amount(_text(aduana.get(tag)), pesos=pesos))
         for tag, label in (("MntFlete", "Flete"), ("MntSeguro", "Seguro"))
         if _text(aduana.get(tag))
     )
@@ -1144,13 +1146,14 @@ def _madera(madera: Mapping[str, Any]) -> tuple[Field, ...]:
     return tuple([f for f in fields if f.value])
 
 
-def _aduana_value(aduana: Mapping[str, Any], tag: str) -> str:
-    """An Aduana element as printed: TotClauVenta an amount, RUTCiaTransp a RUT, a port's code
-    with its additional identification, a code of a table the SDK holds by its name and code
-    (``FOB (5)``), any other code (a port, a country) as given."""
+def _aduana_value(aduana: Mapping[str, Any], tag: str, *, pesos: bool) -> str:
+    """An Aduana element as printed: TotClauVenta an amount in the sale's currency (``pesos``
+    when Chilean pesos), RUTCiaTransp a RUT, a port's code with its additional identification,
+    a code of a table the SDK holds by its name and code (``FOB (5)``), any other code (a port,
+    a country) as given."""
     text = _text(aduana.get(tag))
     if tag == "TotClauVenta":
-        return numbers.amount(text, pesos=False)
+        return numbers.amount(text, pesos=pesos)
     if tag == "RUTCiaTransp":
         return numbers.rut(text) if text else ""
     if tag in _PORT_DETAILS:  # the port's code, and what identifies the place within it
