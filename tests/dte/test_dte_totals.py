@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from haulmer.dte import DTEType
+from haulmer.dte import DTEType, Moneda
 from haulmer.dte.models import Detalle, DscRcgGlobal
 from haulmer.dte.schema.facts import DOCUMENTO
 from haulmer.dte.totals import (
@@ -708,3 +708,23 @@ def test_iva_no_retenido_counts_only_the_iva_retentions() -> None:
     totals = compute_totals(46, lines, tasas_adicionales={"53": Decimal("0.5")})
     # IVA 3800, trigo's 4% retained (400): 3400 not retained; the 50 of code 53 is no IVA
     assert (totals.iva_no_ret, totals.mnt_total) == (3400, 20000 + 3800 - 400 - 50)
+
+
+@pytest.mark.parametrize(
+    ("precio", "fix"),
+    [
+        ("0.6209", "leave DescuentoMonto out"),
+        ("1.8256", "give a discount of at most 1"),
+    ],
+)
+def test_an_export_discount_above_its_line_is_bounded_in_whole_units(precio: str, fix: str) -> None:
+    """DescuentoMonto is a whole number from 1: an export's line of 0.6209 dollars given a
+    discount of 2 was told to give one of at most 0.6209, which no DescuentoMonto can be."""
+    line = Detalle.model_validate({"NmbItem": "Muestra", "PrcItem": precio, "DescuentoMonto": 2})
+    with pytest.raises(DocumentError) as info:
+        line_amounts(line, field="Detalle[1]", moneda=Moneda.DOLAR_USA, export=True)
+    (detail,) = info.value.details
+    assert detail.field == "Detalle[1].DescuentoMonto"
+    assert f"line amount ({precio})" in detail.issue
+    assert fix in detail.issue
+    assert fix in str(info.value)

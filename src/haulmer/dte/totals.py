@@ -282,18 +282,27 @@ def _discount_too_large(
     field: str, line: Detalle, descuento: object, most: Decimal | int
 ) -> DocumentError:
     """The error for a line whose discount leaves its amount below 0: which line, and the most
-    its discount can be; the percentage when the discount came from one (over 100)."""
+    its discount can be, in whole units as DescuentoMonto is written (an export's line of 0.62
+    dollars takes none); the percentage when the discount came from one (over 100)."""
     pct = line.descuento_pct
     if line.descuento_monto is None and pct is not None:
         return DocumentError(
             f"{field}: a discount of {pct}% is larger than the line amount",
             [ErrorDetail(f"{field}.DescuentoPct", f"is {pct}; a discount is at most 100 (%)")],
         )
-    issue = f"{descuento} exceeds the line amount ({most}): give a discount of at most {most}"
+    allowed = int(most)  # the whole units below the line amount, which is not negative
+    fix = (
+        f"give a discount of at most {allowed}"
+        if allowed >= 1
+        else "leave DescuentoMonto out: it is a whole number from 1, more than the line"
+    )
     return DocumentError(
-        f"{field}: a discount of {descuento} is larger than the line amount ({most}); "
-        f"give one of at most {most}",
-        [ErrorDetail(f"{field}.DescuentoMonto", issue)],
+        f"{field}: a discount of {descuento} is larger than the line amount ({most}); {fix}",
+        [
+            ErrorDetail(
+                f"{field}.DescuentoMonto", f"{descuento} exceeds the line amount ({most}): {fix}"
+            )
+        ],
     )
 
 
