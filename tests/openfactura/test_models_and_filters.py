@@ -188,6 +188,23 @@ def test_a_range_of_types_may_use_any_code() -> None:
     }
 
 
+@pytest.mark.parametrize("filters", [ISSUED_FILTERS, RECEIVED_FILTERS])
+@pytest.mark.parametrize(
+    "condition",
+    [lt(33), {"lte": 32}, between(35, 38), gt(112), gte(62) & lt(110), lte(33) & ne(33)],
+)
+def test_a_range_holding_no_dte_type_is_refused_naming_the_types(
+    filters: Any, condition: Any
+) -> None:
+    # Codes no DTE has were sent, and the list came back empty as if nothing had been issued.
+    with pytest.raises(
+        ValidationError, match=r"filter tipo_dte: no .* so the list would come back empty"
+    ) as caught:
+        build_filters(filters, {"tipo_dte": condition})
+    assert "33 (Factura electrónica)" in str(caught.value)
+    assert "112" in str(caught.value)
+
+
 @given(st.dates(), st.dates())
 def test_between_renders_any_two_dates_in_order(first: dt.date, second: dt.date) -> None:
     low, high = sorted((first, second))

@@ -10,7 +10,7 @@ know, so a typo would list everything. Here both are caught before any I/O::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -238,6 +238,8 @@ def build_filters(
             if kind == "dte_type" and operator in ("eq", "ne"):
                 _known_dte_type(name, operator, rendered[operator])
         _check_not_empty(name, kind, rendered)
+        if kind == "dte_type":
+            _check_some_type_meets(name, rendered)
         body[wire] = rendered
     return body
 
@@ -271,6 +273,32 @@ def _check_not_empty(name: str, kind: _Kind, rendered: Mapping[str, Any]) -> Non
             f"{rendered[low_operator]} and {high_operator} {rendered[high_operator]} is "
             f"ne {excluded}, so the list would come back empty"
         )
+
+
+_COMPARES: dict[str, Callable[[int, int], bool]] = {
+    "eq": lambda have, wanted: have == wanted,
+    "ne": lambda have, wanted: have != wanted,
+    "lt": lambda have, wanted: have < wanted,
+    "lte": lambda have, wanted: have <= wanted,
+    "gt": lambda have, wanted: have > wanted,
+    "gte": lambda have, wanted: have >= wanted,
+}
+
+
+def _check_some_type_meets(name: str, rendered: Mapping[str, Any]) -> None:
+    """A range of codes holding no DTE type (``lt(33)``, ``between(35, 38)``, ``gt(112)``)
+    would list nothing, which reads as "no documents": refused, naming the types."""
+    if any(
+        all(_COMPARES[operator](code, value) for operator, value in rendered.items())
+        for code in _DTE_CODES
+    ):
+        return
+    asked = " and ".join(f"{operator} {value}" for operator, value in rendered.items())
+    known = ", ".join(f"{member.value} ({member.label})" for member in DTEType)
+    raise ValidationError(
+        f"filter {name}: no electronic document type is {asked}, so the list would come back "
+        f"empty; the types are {known}"
+    )
 
 
 def _point(kind: _Kind, value: Any) -> int:
