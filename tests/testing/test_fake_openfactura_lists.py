@@ -124,6 +124,21 @@ def test_received_list_shows_documents_other_tenants_issued_to_us(
     assert ignored.json()["total"] == 1
 
 
+def test_a_received_row_names_the_issuer_as_its_document_does(
+    hosty: httpx.Client, issue: Issue
+) -> None:
+    # The row gave the issuer's account name, whatever razón social the document carried.
+    body = factura()
+    body["dte"]["Encabezado"]["Emisor"]["RznSoc"] = "HAULMER SPA SUCURSAL CURICO"
+    issue(body)
+    issue(factura())
+    rows = hosty.post("/v2/dte/document/received", json={}).json()["data"]
+    assert [(row["Folio"], row["RznSoc"]) for row in rows] == [
+        (2, "HAULMER SPA"),
+        (1, "HAULMER SPA SUCURSAL CURICO"),
+    ]
+
+
 def test_a_supplier_outside_the_fake_can_send_us_documents(
     fake: FakeHaulmer, wire: httpx.Client
 ) -> None:

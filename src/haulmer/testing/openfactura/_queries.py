@@ -289,11 +289,10 @@ class Queries:
     def _received_row(self, doc: IssuedDocument) -> dict[str, Any]:
         number, _, dv = doc.issuer_rut.partition("-")
         sii_at = doc.sii_received_at(self.now)
-        issuer = self.state.tenant_for_rut(doc.issuer_rut)
         return {
             "RUTEmisor": int(number),
             "DV": dv,
-            "RznSoc": issuer.razon_social if issuer else "",
+            "RznSoc": self._issuer_name(doc),
             "TipoDTE": doc.dte_type,
             "Folio": doc.folio,
             "FchEmis": doc.fch_emis,
@@ -307,6 +306,20 @@ class Queries:
             "FmaPago": doc.fma_pago,
             "TpoTranCompra": doc.tpo_tran_compra,
         }
+
+    def _issuer_name(self, doc: IssuedDocument) -> str:
+        """The issuer's razón social as the document writes it (``RznSoc``, a boleta's
+        ``RznSocEmisor``), as the issued list names the receptor; the issuer's account name only
+        when the document names none."""
+        encabezado = doc.dte.get("Encabezado")
+        emisor = encabezado.get("Emisor") if isinstance(encabezado, dict) else None
+        if isinstance(emisor, dict):
+            for key in ("RznSoc", "RznSocEmisor"):
+                name = emisor.get(key)
+                if isinstance(name, str) and name.strip():
+                    return name
+        issuer = self.state.tenant_for_rut(doc.issuer_rut)
+        return issuer.razon_social if issuer else ""
 
     # -- acknowledgements and voiding -----------------------------------------------------------
 
