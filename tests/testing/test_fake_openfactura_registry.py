@@ -86,6 +86,29 @@ def test_registry_dates_must_be_zero_padded(wire: httpx.Client) -> None:
         }
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v2/dte/registry/sales/２０２６/１１",
+        "/v2/dte/registry/sales/٢٠٢٦/١١",
+        "/v2/dte/registry/purchase/2026/１１",
+        "/v2/dte/registry/purchase/2026/11/２７",
+    ],
+)
+def test_a_registry_period_in_other_scripts_digits_is_incorrect(
+    wire: httpx.Client, issue: Issue, path: str
+) -> None:
+    # \d read them as 2026/11, answering a period nobody wrote in the digits the API takes.
+    issue(factura())
+    response = wire.get(path)
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "Validación de Campos.",
+        "code": "OF-10",
+        "details": {"Error": "Fecha Incorrecta"},
+    }
+
+
 def test_purchase_registry_has_one_block_per_state(
     fake: FakeHaulmer, hosty: httpx.Client, issue: Issue
 ) -> None:

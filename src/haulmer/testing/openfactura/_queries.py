@@ -148,9 +148,11 @@ def _body(request: FakeRequest) -> dict[str, Any] | None:
 
 
 def _period(year: str, month: str, day: str | None) -> tuple[dt.date, dt.date] | None:
-    if not re.fullmatch(r"\d{4}", year) or not re.fullmatch(r"\d{2}", month):
+    """A registry path's period, its parts in ASCII digits only: ``\\d`` also matches other
+    scripts' digits (``２０２６``, ``٢٠٢٦``), which name no period here, as no folio either."""
+    if not re.fullmatch(r"[0-9]{4}", year) or not re.fullmatch(r"[0-9]{2}", month):
         return None
-    if day is not None and not re.fullmatch(r"\d{2}", day):
+    if day is not None and not re.fullmatch(r"[0-9]{2}", day):
         return None
     try:
         if day is not None:
