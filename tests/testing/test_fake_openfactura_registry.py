@@ -125,6 +125,20 @@ def test_purchase_registry_has_one_block_per_state(
     assert bad.json()["code"] == "OF-10"
 
 
+@pytest.mark.parametrize("status", [",", " , ,"])
+def test_a_purchase_status_of_commas_only_is_refused_showing_it(
+    hosty: httpx.Client, status: str
+) -> None:
+    # The refusal said " es Incorrecto", naming nothing.
+    bad = hosty.get("/v2/dte/registry/purchase/2026/11", params={"status": status})
+    assert bad.status_code == 400
+    assert bad.json() == {
+        "message": "Validación de Campos.",
+        "code": "OF-10",
+        "details": {"status": f"{status} es Incorrecto"},
+    }
+
+
 def test_a_factura_the_sii_rejected_is_in_neither_registry(
     fake: FakeHaulmer, wire: httpx.Client, hosty: httpx.Client, issue: Issue
 ) -> None:

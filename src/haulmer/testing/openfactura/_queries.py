@@ -447,7 +447,9 @@ class Queries:
             names = [s.strip() for s in raw_status.split(",") if s.strip()]
             unknown = [s for s in names if s not in PURCHASE_STATES]
             if unknown or not names:
-                return flat_error("OF-10", {"status": incorrect(",".join(unknown))})
+                # A status of commas only names no state: the refusal shows it as sent.
+                shown = ",".join(unknown) if unknown else raw_status
+                return flat_error("OF-10", {"status": incorrect(shown)})
             wanted = [PURCHASE_STATES[s] for s in names]
         start, end = period
         low, high = start.isoformat(), end.isoformat()
