@@ -472,6 +472,62 @@ def test_the_page_asked_for_through_extra_body_is_the_one_the_first_page_answers
     assert json.loads(route.calls.last.request.content)["Page"] == 2
 
 
+def test_a_list_begun_at_a_page_given_in_extra_body_reads_on_from_it(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    # extra_body's page was sent over the next page's number, asking for page 2 again, and the
+    # SDK said the server had ignored the page number.
+    route = mock.post(ISSUED).mock(side_effect=numbered)
+    ruts = [org.rut for org in page(client, issued(extra_body={"Page": 2}))]
+    assert ruts == ["2-0", "2-1", "3-0", "3-1"]
+    assert [json.loads(call.request.content)["Page"] for call in route.calls] == [2, 3]
+
+
+async def test_async_a_list_begun_at_a_page_given_in_extra_body_reads_on_from_it(
+    aclient: AsyncHaulmer, mock: respx.MockRouter
+) -> None:
+    route = mock.post(ISSUED).mock(side_effect=numbered)
+    first = await apage(aclient, issued(extra_body={"Page": "2"}))
+    assert [org.rut async for org in first] == ["2-0", "2-1", "3-0", "3-1"]
+    assert [json.loads(call.request.content)["Page"] for call in route.calls] == ["2", 3]
+
+
+def test_a_list_begun_at_a_page_or_cursor_given_in_extra_query_reads_on_from_it(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    def by_number(request: httpx.Request) -> httpx.Response:
+        number = int(request.url.params["page"])
+        body = {"current_page": number, "last_page": 3, "data": [{"rut": str(number)}]}
+        return httpx.Response(200, json=body)
+
+    mock.get(f"{PLATFORM}/v1/numbered").mock(side_effect=by_number)
+    numbered_request = APIRequest(
+        "GET",
+        "/v1/numbered",
+        "platform",
+        Organization,
+        pagination=NumberedPages(field="page", location="params"),
+        extra_query={"page": 2},
+    )
+    assert [o.rut for o in page(client, numbered_request)] == ["2", "3"]
+
+    def by_cursor(request: httpx.Request) -> httpx.Response:
+        cursor = request.url.params["cursor"]
+        following = {"c1": "c2", "c2": None}[cursor]
+        return httpx.Response(200, json={"data": [{"rut": cursor}], "next_cursor": following})
+
+    mock.get(f"{PLATFORM}/v1/people").mock(side_effect=by_cursor)
+    cursor_request = APIRequest(
+        "GET",
+        "/v1/people",
+        "platform",
+        Organization,
+        pagination=CursorPages(),
+        extra_query={"cursor": "c1"},
+    )
+    assert [o.rut for o in page(client, cursor_request)] == ["c1", "c2"]
+
+
 def test_a_cursor_sent_back_unchanged_ends_iteration_with_an_error(
     client: Haulmer, mock: respx.MockRouter
 ) -> None:

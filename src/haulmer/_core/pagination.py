@@ -143,9 +143,11 @@ class NumberedPages:
             return None
         page = info.current_page + 1
         if self.location == "params":
-            return request.replace(params={**(request.params or {}), self.field: page})
-        base = request.json if isinstance(request.json, Mapping) else {}
-        return request.replace(json={**base, self.field: page})
+            following = request.replace(params={**(request.params or {}), self.field: page})
+        else:
+            base = request.json if isinstance(request.json, Mapping) else {}
+            following = request.replace(json={**base, self.field: page})
+        return _also_in_extras(following, self.location, self.field, page)
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,23 @@ class CursorPages:
         cursor = self.info(body).next_cursor
         if not cursor or not self.items(body):
             return None
-        return request.replace(params={**(request.params or {}), self.param: cursor})
+        following = request.replace(params={**(request.params or {}), self.param: cursor})
+        return _also_in_extras(following, "params", self.param, cursor)
+
+
+def _also_in_extras(
+    request: APIRequest[T], location: Literal["json", "params"], field: str, value: Any
+) -> APIRequest[T]:
+    """``request`` with ``field`` set to ``value`` in ``extra_body`` (or ``extra_query``) too
+    when the list was begun with it there: the extras are sent over the call's own fields, so
+    the first page's number or cursor would be asked for again at every page."""
+    extra = request.extra_query if location == "params" else request.extra_body
+    if not isinstance(extra, Mapping) or field not in extra:
+        return request
+    changed = {**extra, field: value}
+    if location == "params":
+        return request.replace(extra_query=changed)
+    return request.replace(extra_body=changed)
 
 
 def why_ended_early(before: PageInfo | None) -> str | None:
