@@ -424,6 +424,17 @@ def test_anular_dte52_checks_fecha_against_the_guia(wire: httpx.Client) -> None:
     assert done.json() == {"success": f"Se ha anulado el documento Folio: {folio}"}
 
 
+@pytest.mark.parametrize("fecha", ["٢٠٢٦-١١-٢٧", "２０２６-１１-２７", "2026-13-45", "2026-02-30"])
+def test_anular_dte52_refuses_a_fecha_that_names_no_day_as_incorrect(
+    wire: httpx.Client, fecha: str
+) -> None:
+    # Taken for a date, such a Fecha was compared with the guía's and answered OF-22, as if it
+    # named another day of issue.
+    folio = _post(wire, _guia(TODAY, {"DirDest": "X", "CmnaDest": "Talca"})).json()["FOLIO"]
+    answer = wire.post("/v2/dte/anularDTE52", json={"Dte": 52, "Folio": folio, "Fecha": fecha})
+    assert _error(answer) == ("OF-10", [{"field": "Fecha", "issue": f"{fecha} es Incorrecto"}])
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

@@ -165,6 +165,18 @@ def _period(year: str, month: str, day: str | None) -> tuple[dt.date, dt.date] |
     return start, start.replace(day=last)
 
 
+def _is_day(text: str) -> bool:
+    """Whether ``text`` is a real day written YYYY-MM-DD in ASCII digits (``\\d`` also takes
+    other scripts' digits, and ``2026-13-45`` has the form of a day but names none)."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 class Queries:
     """Handlers for every OpenFactura endpoint that does not issue a document."""
 
@@ -374,7 +386,7 @@ class Queries:
                 "OF-10", [("Dte", "Solo se pueden anular guías de despacho (52)")]
             )
         fecha = str(lowered["fecha"])
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", fecha):
+        if not _is_day(fecha):
             return business_error("OF-10", [("Fecha", incorrect(fecha, limit=20))])
         doc = self.state.by_folio(tenant, tenant.rut, 52, folio)
         if doc is None or _rut_key(doc.issuer_rut) != tenant.rut_number:
