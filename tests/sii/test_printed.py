@@ -491,6 +491,30 @@ def test_a_logo_that_is_not_an_image_is_refused(issued: dict[int, bytes]) -> Non
         sii.render_pdf(issued[33], logo=b"not an image")
 
 
+@pytest.mark.parametrize(
+    ("logo", "reason"),
+    [
+        (b"not an image", "(12 bytes of no image format Pillow reads)"),
+        (b"", "(no bytes)"),
+        ("", "(an empty path)"),
+        ("iVBORw0KGgo" * 400, "; a logo in base64 is given as its bytes, base64.b64decode(text))"),
+    ],
+)
+def test_a_logo_that_cannot_be_read_says_why_in_a_few_words(
+    issued: dict[int, bytes], logo: bytes | str, reason: str
+) -> None:
+    """Pillow's reason named the buffer it read by its memory address, a logo in base64 given as
+    text was quoted whole as a file's name, and an empty path was said to be a folder."""
+    with pytest.raises(ValidationError) as raised:
+        sii.render_pdf(issued[33], logo=logo)
+    message = str(raised.value)
+    assert message.startswith("logo= must be PNG or JPEG bytes, a path to one or a PIL image (")
+    assert message.endswith(reason)
+    assert " at 0x" not in message
+    assert "directory" not in message
+    assert len(message) < 250
+
+
 @pytest.mark.parametrize("side", [20_000, 9_000])
 def test_a_logo_of_too_many_pixels_is_refused_before_it_is_decoded(
     issued: dict[int, bytes], side: int

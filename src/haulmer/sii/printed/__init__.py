@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import sys
 import warnings
 from collections.abc import Iterable, Sequence
@@ -312,7 +313,7 @@ def _logo(logo: object) -> PdfImage | None:
         raise _too_many_pixels("more than 178 million") from None
     except (OSError, UnidentifiedImageError, TypeError, ValueError) as exc:
         raise ValidationError(
-            f"logo= must be PNG or JPEG bytes, a path to one or a PIL image ({exc})"
+            f"logo= must be PNG or JPEG bytes, a path to one or a PIL image ({_unread(logo, exc)})"
         ) from None
     turned = _exif_orientation(image) != 1
     image.thumbnail((_LOGO_PIXELS, _LOGO_PIXELS))
@@ -324,6 +325,28 @@ def _logo(logo: object) -> PdfImage | None:
 
     return logo_image(image)
 
+
+def _unread(logo: object, exc: Exception) -> str:
+    """Why ``logo`` could not be read, without Pillow's repr of a buffer (a memory address) or
+    the whole of a text given as a path (a logo in base64, kilobytes long)."""
+    from PIL import UnidentifiedImageError
+
+    if isinstance(exc, UnidentifiedImageError):
+        if isinstance(logo, bytes | bytearray):
+            return f"{len(logo)} bytes of no image format Pillow reads" if logo else "no bytes"
+        return f"the file {shown(str(logo))} is not an image Pillow reads"
+    if isinstance(logo, str) and not logo.strip():
+        return "an empty path"
+    if isinstance(exc, OSError) and exc.filename is not None:
+        unread = f"{exc.strerror or 'cannot be read'}: {shown(str(exc.filename))}"
+        if isinstance(logo, str) and _BASE64.fullmatch(logo):
+            unread += "; a logo in base64 is given as its bytes, base64.b64decode(text)"
+        return unread
+    return str(exc)
+
+
+_BASE64 = re.compile(r"(?:data:image/[a-z+.-]+;base64,)?[A-Za-z0-9+/\s]{64,}={0,2}\s*")
+"""A text that is a logo in base64 (as OpenFactura's API carries logos), not a file's name."""
 
 _EXIF_ORIENTATION = 0x0112
 
