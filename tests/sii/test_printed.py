@@ -420,17 +420,25 @@ def test_an_envelope_whose_caratula_resolution_is_unreadable_prints_the_default(
 
 
 @pytest.mark.parametrize(
-    ("fecha", "printed"), [("27-11-2026", "Res. N° 0 de 2026"), ("ayer", "Res. N° 0 ")]
+    ("fecha", "printed"),
+    [
+        ("27-11-2026", "Res. N° 0 de 2026"),
+        ("ayer", "Res. N° 0 "),
+        ("20261127", "Res. N° 0 "),  # a date to Python 3.11's fromisoformat, not to 3.10's
+        ("2026-11-27 rectificada", "Res. N° 0 de 2026"),
+    ],
 )
 def test_a_document_whose_issue_date_is_unreadable_prints_no_invented_resolution_year(
     issued: dict[int, bytes], fecha: str, printed: str
 ) -> None:
     """A received DTE whose FchEmis is not an ISO date printed "Res. N° 0 de 2000", a year
-    no document says: it now prints the year its date names, or none."""
+    no document says: it now prints the year its date names, or none. The date itself prints
+    as the document holds it, on every Python, not as the date its first ten characters make."""
     xml = re.sub(rb"<FchEmis>[^<]*</FchEmis>", f"<FchEmis>{fecha}</FchEmis>".encode(), issued[33])
     text = _text(sii.render_pdf(xml))
     assert "de 2000" not in text
     assert printed in text
+    assert f"Fecha de emisión: {fecha}" in text
 
 
 @pytest.mark.parametrize(

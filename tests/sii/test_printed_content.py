@@ -103,6 +103,24 @@ def test_amounts_percentages_dates_and_ruts() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "printed"),
+    [
+        ("2026-12-08Z", "8 de diciembre de 2026"),  # an xs:date with its time zone
+        ("2026-12-08-03:00", "8 de diciembre de 2026"),
+        (" 2026-12-08\n", "8 de diciembre de 2026"),
+        # Read as dates by Python 3.11's date.fromisoformat, not 3.10's: text on every Python.
+        ("20261208", "20261208"),
+        ("2026-W50-2", "2026-W50-2"),
+        # More than a date: printed whole, not as the date it starts with.
+        ("2026-12-08 rectificada", "2026-12-08 rectificada"),
+        ("2026-12-08T10:00:00", "2026-12-08T10:00:00"),
+    ],
+)
+def test_a_date_is_printed_in_words_only_when_it_is_an_xs_date(text: str, printed: str) -> None:
+    assert numbers.date(text) == printed
+
+
+@pytest.mark.parametrize(
     ("text", "shown"),
     [
         ("1E+30", "1.000.000.000.000.000.000.000.000.000.000"),

@@ -17,6 +17,7 @@ from haulmer.sii.printed.barcode import symbol
 from haulmer.sii.printed.canvas import Canvas, Resolucion
 from haulmer.sii.printed.content import PrintedDocument, cedible_legend
 from haulmer.sii.printed.letter import render_letter
+from haulmer.sii.printed.numbers import iso_date
 from haulmer.sii.printed.pdf import PdfImage
 from haulmer.sii.printed.roll import render_roll
 
@@ -61,10 +62,7 @@ def draw(doc: PrintedDocument, ted_bytes: bytes, options: Options) -> tuple[byte
 
 def _issue_date(fecha: str) -> dt.date | None:
     """The document's FchEmis as a date; None when it is not the SII's YYYY-MM-DD."""
-    try:
-        return dt.date.fromisoformat(fecha[:10])
-    except ValueError:
-        return None
+    return iso_date(fecha)
 
 
 _YEAR: Final = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")

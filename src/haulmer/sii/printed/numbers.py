@@ -7,13 +7,14 @@ not a number is printed as it came, so a received document with a quirk still pr
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from haulmer._numbers import ANY_SIZE
 from haulmer.errors import ValidationError
 from haulmer.rut import MAX_RUT_NUMBER, Rut
 
-__all__ = ["amount", "date", "number", "percent", "rut"]
+__all__ = ["amount", "date", "iso_date", "number", "percent", "rut"]
 
 _MONTHS = (
     "enero",
@@ -116,11 +117,26 @@ def percent(text: str) -> str:
     return text if _decimal(text) is None else f"{number(text)} %"
 
 
+_XS_DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:Z|[+-][0-9]{2}:[0-9]{2})?")
+"""An xs:date as the SII's schema writes it: YYYY-MM-DD, with a time zone or without."""
+
+
+def iso_date(text: str) -> dt.date | None:
+    """The day an xs:date names; None for other text, on every Python (3.11's
+    ``date.fromisoformat`` also reads ``20261127`` and ``2026-W48-5``, 3.10's does not)."""
+    found = _XS_DATE.fullmatch(text.strip())
+    if found is None:
+        return None
+    try:
+        return dt.date.fromisoformat(found.group(1))
+    except ValueError:  # 2026-02-30
+        return None
+
+
 def date(text: str) -> str:
     """``2026-11-27`` as ``27 de noviembre de 2026``; other text as it came."""
-    try:
-        day = dt.date.fromisoformat(text.strip()[:10])
-    except ValueError:
+    day = iso_date(text)
+    if day is None:
         return text
     return f"{day.day} de {_MONTHS[day.month - 1]} de {day.year}"
 
