@@ -608,3 +608,75 @@ def test_the_fields_the_2026_schema_adds_are_printed() -> None:
         Field("Origen de la madera", "-38.7359, -72.5904"),
     ):
         assert field in doc.transport, field
+
+
+def _with_codes(written: dict[str, str]) -> dict[str, Any]:
+    """A guía whose integer codes are written as ``written`` gives them."""
+    return {
+        "Encabezado": {
+            "IdDoc": {
+                "TipoDTE": written["52"],
+                "Folio": "1",
+                "FchEmis": "2026-11-27",
+                "TipoDespacho": written["2"],
+                "IndTraslado": written["1"],
+                "MntBruto": written["1"],
+                "FmaPago": written["1"],
+                "IndServicio": written["2"],
+                "IndNoRebaja": written["1"],
+                "TermPagoDias": written["1"],
+            },
+            "Emisor": {"RUTEmisor": "76086428-5", "RznSoc": "Ferretería Ñandú SpA"},
+            "Totales": {
+                "MntNeto": "1000",
+                "ImptoReten": [{"TipoImp": written["271"], "TasaImp": "18", "MontoImp": "180"}],
+                "MntTotal": "1180",
+            },
+        },
+        "Detalle": [
+            {
+                "NroLinDet": "1",
+                "NmbItem": "Bebida",
+                "IndExe": written["1"],
+                "CodImpAdic": written["271"],
+                "MontoItem": "1000",
+            }
+        ],
+        "DscRcgGlobal": [
+            {
+                "NroLinDR": "1",
+                "TpoMov": "D",
+                "TpoValor": "$",
+                "ValorDR": "10",
+                "IndExeDR": written["2"],
+            }
+        ],
+        "Referencia": [
+            {
+                "NroLinRef": "1",
+                "TpoDocRef": "33",
+                "FolioRef": "0",
+                "IndGlobal": written["1"],
+                "CodRef": written["2"],
+                "RazonRef": "Cambia la dirección",
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    "padded",
+    [
+        {"1": "01", "2": "02", "52": "052", "271": "0271"},
+        {"1": "+1", "2": "+002", "52": "+52", "271": "+271"},
+    ],
+)
+def test_an_integer_code_with_leading_zeros_or_a_plus_prints_as_its_value(
+    padded: dict[str, str],
+) -> None:
+    """The schema's integer codes match their tables by value, so a received ``01`` is valid
+    and ``sii.parse`` reads it as 1; the page printed "Tipo de traslado: 01", the reason code
+    ``02`` and "indicador de exención 01" instead of what each means."""
+    plain = printed_document(_with_codes({"1": "1", "2": "2", "52": "52", "271": "271"}))
+    assert Field("Tipo de traslado", "Operación constituye venta") in plain.document_fields
+    assert printed_document(_with_codes(padded)) == plain

@@ -373,6 +373,19 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+_SCHEMA_INTEGER: Final = re.compile(r"\+?0*([0-9]+)")
+
+
+def _code(value: Any) -> str:
+    """A code of the SII's integer types as the schema reads it: ``01`` and ``+1`` are the
+    ``1`` the tables name (IndTraslado, CodRef, IndExe...), as ``sii.parse`` reads them."""
+    text = _text(value)
+    if text[:1] not in ("0", "+"):  # most: written as the tables hold them
+        return text
+    found = _SCHEMA_INTEGER.fullmatch(text)
+    return found.group(1) if found is not None else text
+
+
 def _is_mapping(value: Any) -> bool:
     """Whether ``value`` is a mapping; a plain dict (what the XML and the models give) without
     the abstract class's slower check."""
@@ -433,7 +446,7 @@ def printed_document(
     emisor = _dict(encabezado.get("Emisor"))
     receptor = _dict(encabezado.get("Receptor"))
     totales = _dict(encabezado.get("Totales"))
-    tipo = _text(id_doc.get("TipoDTE"))
+    tipo = _code(id_doc.get("TipoDTE"))
     kind: DTEType | None = _KINDS.get(tipo)  # "33" as the XML writes it: no enum call
     if kind is None:
         try:
@@ -686,7 +699,7 @@ def _document_fields(
         venc = _text(id_doc.get("FchVenc"))  # a Field only for a value: most are absent
         if venc:
             fields.append(Field("Fecha de vencimiento", numbers.date(venc)))
-        forma = _text(id_doc.get("FmaPago"))
+        forma = _code(id_doc.get("FmaPago"))
         if forma:
             fields.append(Field("Forma de pago", _FORMA_PAGO.get(forma, forma)))
         exportacion = _text(id_doc.get("FmaPagExp"))
@@ -705,27 +718,27 @@ def _document_fields(
         elif desde or hasta:  # one end alone (each is optional): which one it is
             end = f"desde el {numbers.date(desde)}" if desde else f"hasta el {numbers.date(hasta)}"
             fields.append(Field("Período", end))
-        traslado = _text(id_doc.get("IndTraslado"))
+        traslado = _code(id_doc.get("IndTraslado"))
         if traslado:
             fields.append(Field("Tipo de traslado", _TRASLADO.get(traslado, traslado)))
-        despacho = _text(id_doc.get("TipoDespacho"))
+        despacho = _code(id_doc.get("TipoDespacho"))
         if despacho:
             fields.append(Field("Tipo de despacho", _DESPACHO.get(despacho, despacho)))
-        if _text(id_doc.get("MntBruto")) == "1":
+        if _code(id_doc.get("MntBruto")) == "1":
             fields.append(Field("Precios", "incluyen IVA"))
-        if _text(id_doc.get("IndMntNeto")) == "2":  # a boleta's, gross unless it says so
+        if _code(id_doc.get("IndMntNeto")) == "2":  # a boleta's, gross unless it says so
             fields.append(Field("Precios", "netos, sin IVA"))
         cancelada = _text(id_doc.get("FchCancel"))
         if cancelada:
             fields.append(Field("Fecha de pago", numbers.date(cancelada)))
-        servicio = _text(id_doc.get("IndServicio"))
+        servicio = _code(id_doc.get("IndServicio"))
         if servicio and not (boleta and servicio == "3"):  # every shop's boleta: nothing to say
             names = _SERVICIO_BOLETA if boleta else _SERVICIO_EXPORT if export else _SERVICIO
             fields.append(Field("Servicio", names.get(servicio, f"indicador {servicio}")))
         codigo_pago = _text(id_doc.get("TermPagoCdg"))
         if codigo_pago:
             fields.append(Field("Código de condiciones de pago", codigo_pago))
-        if _text(id_doc.get("IndNoRebaja")) == "1":
+        if _code(id_doc.get("IndNoRebaja")) == "1":
             fields.append(Field("Nota de crédito", "sin derecho a descontar débito"))
     if currency is not None:
         fields.append(Field("Moneda", currency))
@@ -768,7 +781,7 @@ def _payments(id_doc: Mapping[str, Any], *, pesos: bool) -> tuple[Field, ...]:
         value = _text(id_doc.get(tag))
         if value:
             fields.append(Field(label, numbers.amount(value, pesos=pesos)))
-    dias = _text(id_doc.get("TermPagoDias"))
+    dias = _code(id_doc.get("TermPagoDias"))
     if dias:
         fields.append(Field("Plazo de pago", f"{dias} día" if dias == "1" else f"{dias} días"))
     kind = _text(id_doc.get("TpoCtaPago"))
@@ -841,7 +854,7 @@ def _line_extras(
     codes = _list(get("CdgItem"))
     code = _text(codes[0].get("VlrCodigo")) if codes else ""
     notes = []
-    exento = _text(get("IndExe"))
+    exento = _code(get("IndExe"))
     if exento:
         notes.append(_EXENTO.get(exento, f"indicador de exención {exento}"))
     liquidado = _text(get("TpoDocLiq"))
@@ -974,7 +987,8 @@ def _line_details(detalle: Mapping[str, Any], *, pesos: bool) -> list[str]:
             amounts.append(f"tipo de cambio {numbers.number(rate)}")
         moneda = _text(otra.get("Moneda"))
         notes.append(f"en {moneda}: {', '.join(amounts)}" if moneda else ", ".join(amounts))
-    taxes = [_IMPUESTOS.get(code, f"impuesto código {code}") for code in _texts(get("CodImpAdic"))]
+    tax_codes = [_code(code) for code in _texts(get("CodImpAdic"))]
+    taxes = [_IMPUESTOS.get(code, f"impuesto código {code}") for code in tax_codes]
     if taxes:
         notes.append(f"afecto a {' y '.join(taxes)}")
     return [note for note in notes if note]
@@ -994,7 +1008,7 @@ def _adjustment(global_: Mapping[str, Any], *, pesos: bool, otra: str = "") -> F
     recargo = _text(global_.get("TpoMov")).upper() == "R"
     glosa = _text(global_.get("GlosaDR"))
     value = _text(global_.get("ValorDR"))
-    exempt = _text(global_.get("IndExeDR"))
+    exempt = _code(global_.get("IndExeDR"))
     label = _joined(
         "Recargo global" if recargo else "Descuento global",
         glosa,
@@ -1019,7 +1033,7 @@ def _reference(referencia: Mapping[str, Any]) -> Reference:
     found = lookup_document_code(tipo) if tipo else None
     document = f"{found.label} ({tipo})" if found is not None else tipo
     folio = _text(referencia.get("FolioRef"))
-    if _text(referencia.get("IndGlobal")) == "1":
+    if _code(referencia.get("IndGlobal")) == "1":
         document += ", global"
         if not folio.strip("0"):  # the SII's FolioRef 0 of a global reference names no folio
             folio = ""
@@ -1030,7 +1044,7 @@ def _reference(referencia: Mapping[str, Any]) -> Reference:
         by = f"{numbers.rut(other)} ({adicional})" if other and adicional else adicional
         by = numbers.rut(other) if other and not adicional else by
         document = _joined(document, f"emitido por {by}")
-    cod = _text(referencia.get("CodRef"))
+    cod = _code(referencia.get("CodRef"))
     code = CodRef(int(cod)).label if cod in ("1", "2", "3") else cod
     reason = _text(referencia.get("RazonRef"))
     if reason.casefold() == code.casefold():  # "Corrige montos" twice says it no better
@@ -1184,7 +1198,7 @@ def _totals(totales: Mapping[str, Any], *, pesos: bool) -> tuple[tuple[Field, ..
         if tag in totales and _text(totales[tag]):
             fields.append(Field(label, numbers.amount(_text(totales.get(tag)), pesos=pesos)))
     for impuesto in _list(totales.get("ImptoReten")):
-        code = _text(impuesto.get("TipoImp"))
+        code = _code(impuesto.get("TipoImp"))
         rate = _text(impuesto.get("TasaImp"))
         name = _IMPUESTOS.get(code, f"Impuesto código {code}")
         label = f"{name} ({numbers.percent(rate)})" if rate else name
@@ -1228,7 +1242,7 @@ def _other_currency(otra: Mapping[str, Any]) -> tuple[Field, ...]:
             fields.append(Field(label, numbers.amount(_text(otra.get(tag)), pesos=pesos)))
         if tag == "IVAOtrMnda":  # the taxes and retentions follow the IVA, as in Totales
             for impuesto in _list(otra.get("ImpRetOtrMnda")):
-                code = _text(impuesto.get("TipoImpOtrMnda"))
+                code = _code(impuesto.get("TipoImpOtrMnda"))
                 rate = _text(impuesto.get("TasaImpOtrMnda"))
                 name = _IMPUESTOS.get(code, f"Impuesto código {code}")
                 value = numbers.amount(_text(impuesto.get("VlrImpOtrMnda")), pesos=pesos)
