@@ -91,6 +91,11 @@ def test_pdf_to_standard_output() -> None:
         (["{fixture}", "--resolucion", "ochenta"], 2, "NUMERO:YYYY-MM-DD"),
         (["{fixture}", "--cedible", "--paper", "letter"], 0, ""),
         (["{notes}", "--cedible"], 2, "has no cedible copy"),
+        (
+            ["{fixture}", "--note", "Gracias", "--note", "\x1b[31mUrgente"],
+            2,
+            "haulmer pdf: --note 2 holds U+001B, a control character, at character 1",
+        ),
         (["{fixture}", "-o", "/nonexistent-dir/x.pdf"], 1, "cannot write"),
     ],
 )

@@ -361,10 +361,12 @@ def _logo(path: str) -> bytes | None:
 
 
 def _in_cli_terms(message: str, logo: str | None) -> str:
-    """A message of ``render_pdfs`` about its ``logo=`` or ``cedible=`` argument said of
-    ``--logo FILE`` or ``--cedible``."""
+    """A message of ``render_pdfs`` about its ``logo=``, ``cedible=`` or ``notes=`` argument said
+    of ``--logo FILE``, ``--cedible`` or ``--note``."""
     if message.endswith(": render it with cedible=False"):
         return message.removesuffix("render it with cedible=False") + "print it without --cedible"
+    if message.startswith("notes must be printable text: note "):  # the Nth --note
+        return "--note " + message.removeprefix("notes must be printable text: note ")
     if logo is None or not message.startswith("logo="):
         return message
     if message.startswith("logo= must be"):  # PIL could not open it as an image

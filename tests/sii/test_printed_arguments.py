@@ -253,3 +253,34 @@ def test_notes_that_are_not_texts_are_refused(issued: dict[int, bytes], notes: o
     """Bytes were printed as their numbers, one note a byte ("80", "97"...)."""
     with pytest.raises(ValidationError, match=r"^notes must be a text or a sequence of texts"):
         sii.render_pdf(issued[33], notes=notes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("sii_office", "held"),
+    [("CURI\x00CO", "U+0000, a control character"), ("SANTIAGO\nORIENTE", "U+000A, a line break")],
+)
+@pytest.mark.parametrize("render", [sii.render_pdf, sii.render_pdfs])
+def test_an_sii_office_holding_a_control_character_is_refused(
+    issued: dict[int, bytes], sii_office: str, held: str, render: Any
+) -> None:
+    """A NUL or an escape went into the PDF as it was, under the red box, and a line break
+    inside the office's name lost what followed it; blanks around it are still trimmed."""
+    refused = rf"^sii_office must be .* on one line .*{re.escape(held)}$"
+    with pytest.raises(ValidationError, match=refused):
+        render(issued[33], sii_office=sii_office)
+    assert "S.I.I. - LA SERENA" in one_line(
+        " ".join(page_texts(sii.render_pdf(issued[33], sii_office=" LA SERENA\n")))
+    )
+
+
+@pytest.mark.parametrize("note", ["Pago\x00", "\x1b[31mPago urgente", "Pago\x7f"])
+@pytest.mark.parametrize("render", [sii.render_pdf, sii.render_pdfs])
+def test_a_note_holding_a_control_character_is_refused_naming_it(
+    issued: dict[int, bytes], note: str, render: Any
+) -> None:
+    """A NUL, an escape sequence or a DEL went into the PDF as they were, signs the page's fonts
+    do not have; a note's line breaks and tabs still print as lines and spaces."""
+    with pytest.raises(ValidationError, match=r"^notes must be printable text: note 2 holds U\+00"):
+        render(issued[33], notes=["Gracias por su compra", note])
+    pdf = sii.render_pdf(issued[33], notes=["Pago por\ttransferencia\r\na 30 días"])
+    assert "Pago por transferencia\na 30 días" in page_texts(pdf)[0]

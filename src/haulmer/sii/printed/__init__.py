@@ -128,8 +128,8 @@ def render_pdf(
     a printed DTE shows: type, folio, date, emisor RUT and razón social, optional on a boleta,
     and total; a cedible copy of a type that has none, a Document without ``ted``),
     ``ValidationError`` (bad paper, logo or resolution; a cedible that is not True or False, an
-    sii_office or notes that are not text) and ``MissingDependencyError`` without
-    the ``pdf`` extra.
+    sii_office or notes that are not text or hold a control character) and
+    ``MissingDependencyError`` without the ``pdf`` extra.
     """
     return render_with_pages(
         xml_or_document,
@@ -257,7 +257,27 @@ def _check_options(paper: str, cedible: object, sii_office: object) -> None:
             "sii_office must be the SII unit's name as text (e.g. 'SANTIAGO ORIENTE') or None "
             f"for the emisor's comuna, not a {type(sii_office).__name__}"
         )
+    if sii_office is not None:
+        control = _OFFICE_CONTROL.search(sii_office.strip())
+        if control is not None:
+            raise ValidationError(
+                "sii_office must be the SII unit's name on one line (e.g. 'SANTIAGO ORIENTE'), "
+                f"not one holding {_code_point(control.group())}"
+            )
     _require_extra()
+
+
+_OFFICE_CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+"""A control character or line break, which the one line under the red box cannot show."""
+_NOTE_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+"""A control character that is no line break nor space (NUL, ESC, DEL): the page's fonts have
+no sign for it, and the PDF would carry it as it is."""
+
+
+def _code_point(char: str) -> str:
+    """``U+0000`` for a character that cannot be shown as itself in a message, and what it is."""
+    what = "a line break" if char in "\n\r\x0b\x0c\x85\u2028\u2029" else "a control character"
+    return f"U+{ord(char):04X}, {what}"
 
 
 def _notes(notes: Sequence[str]) -> list[str]:
@@ -277,6 +297,13 @@ def _notes(notes: Sequence[str]) -> list[str]:
             "notes must be a text or a sequence of texts (None for a note not given), not "
             f"a sequence holding a {type(wrong[0]).__name__}"
         )
+    for number, note in enumerate(items, start=1):
+        control = _NOTE_CONTROL.search(note) if note is not None else None
+        if control is not None:
+            raise ValidationError(
+                f"notes must be printable text: note {number} holds {_code_point(control.group())}"
+                f", at character {control.start() + 1}; remove it (line breaks are kept)"
+            )
     return [note for note in items if note is not None and note.strip()]
 
 
