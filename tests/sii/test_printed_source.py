@@ -300,3 +300,15 @@ def test_the_flat_timbre_check_takes_names_with_references_and_nothing_else() ->
     assert not source._is_flat_ted(plain.replace(b"<TD>12</TD>", b"<TD>1&amp;2</TD>", 1))
     assert not source._is_flat_ted(plain.replace(b"&lt;1", b"&#60;1", 1))
     assert not source._is_flat_ted(plain.replace(b"<RSR>", b"<RSR>a>b", 1))
+
+
+@pytest.mark.parametrize("path", REAL_DTES[:1], ids=lambda p: p.name)
+def test_a_dte_read_as_text_with_its_byte_order_mark_reads_as_without_it(path: Path) -> None:
+    """A file a Windows editor saved starts with a byte order mark, which ``read_text("utf-8")``
+    keeps: such text was refused as no XML, and told to pass a pathlib.Path."""
+    text = path.read_bytes().decode("iso-8859-1")
+    assert read_source("\ufeff" + text, ted=None) == read_source(text, ted=None)
+    assert read_sources("\ufeff" + text) == read_sources(text)
+    from haulmer import sii
+
+    assert sii.timbre_png("\ufeff" + text) == sii.timbre_png(text)

@@ -277,6 +277,10 @@ def _is_flat_ted(cut: bytes) -> bool:
     return in_names == ampersands
 
 
+_BOM: Final = "\ufeff"
+"""The byte order mark a Windows editor writes first, read as a character."""
+
+
 def _xml_data(source: bytes | str | os.PathLike[str]) -> bytes | str:
     """The XML text or bytes of what render_pdf was given: a file's read, bytes as they are."""
     if isinstance(source, os.PathLike):
@@ -289,6 +293,7 @@ def _xml_data(source: bytes | str | os.PathLike[str]) -> bytes | str:
     elif isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
     elif isinstance(source, str):
+        source = source.removeprefix(_BOM)  # a file read as UTF-8 (not utf-8-sig) keeps it
         if not source.lstrip().startswith("<"):
             raise XMLError(
                 "expected the DTE's XML (bytes or text starting with '<'); "
