@@ -175,3 +175,13 @@ def test_the_pdf_downloaded_later_is_the_pdf_the_emission_returned(
     by_folio = wire.get(f"/v2/dte/document/76795561-8/33/{answer['FOLIO']}/pdf").json()["pdf"]
     assert base64.b64decode(by_token) == issued_pdf
     assert base64.b64decode(by_folio) == issued_pdf
+
+
+def test_a_custom_note_holding_a_control_character_prints_without_it(issue: Issue) -> None:
+    """A note sent with a NUL or an escape in its JSON is printed without them: the page's
+    fonts have no sign for them, and the printed DTE refuses them in its notes."""
+    body = factura(response=["PDF"])
+    body["custom"] = {"informationNote": "Orden\x00 interna \x1b4471", "paymentNote": "Pagar\x7f"}
+    text = _text(base64.b64decode(issue(body)["PDF"]))
+    assert "Orden interna 4471" in text
+    assert "Pagar" in text

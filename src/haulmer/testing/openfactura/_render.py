@@ -9,6 +9,7 @@ bytes stand in, built with the standard library, so a suite without the extra st
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import zlib
 from functools import cache
@@ -21,6 +22,10 @@ from haulmer.sii.printed import numbers, pdf_extra_installed
 from haulmer.sii.printed.content import cedible_legend
 
 __all__ = ["Renderer", "has_pdf_extra", "png", "ted_bitmap"]
+
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+"""What a custom note may hold that a page cannot print (NUL, ESC, DEL): left out of the PDF,
+as ``render_pdf`` refuses it in a note; line breaks and tabs are kept."""
 
 _MODULES_PER_ROW = 96
 
@@ -193,7 +198,7 @@ class Renderer:
         options: dict[str, Any] = {
             "cedible": cedible,
             "notes": [
-                str(doc.custom[key])
+                _CONTROLS.sub("", str(doc.custom[key]))
                 for key in ("informationNote", "paymentNote")
                 if isinstance(doc.custom, dict) and doc.custom.get(key)
             ],
