@@ -128,3 +128,17 @@ def test_a_logged_requests_headers_print_no_credential_the_sdk_would_hide(
     assert "SECRET" not in shown
     assert HAULMER_KEY not in shown
     assert "'X-Team': 'erp'" in shown or "'x-team': 'erp'" in shown
+
+
+def test_a_password_sent_under_an_escaped_field_name_is_masked_too(fake: FakeHaulmer) -> None:
+    # JSON lets a client spell "password" as "pass\u0077ord"; the fake reads it as the password,
+    # and the log had kept it as sent.
+    content = b'{"email": "ana@example.com", "pass\\u0077ord": "Secreta2026x"}'
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as wire:
+        answer = wire.post(
+            "/v1/accounts/login", content=content, headers={"content-type": "application/json"}
+        )
+    assert answer.status_code == 401  # read as a password, a wrong one: not "password missing"
+    logged = fake.requests.last
+    assert b"Secreta2026x" not in logged.content
+    assert logged.json() == {"email": "ana@example.com", "password": "***"}

@@ -25,9 +25,9 @@ MASK = "***"
 
 
 def without_secrets(content: bytes) -> bytes:
-    """A JSON object body with its passwords and .pfx replaced by ``***``; any other body as it
-    came."""
-    if b'"password' not in content and b'"pfx_base64' not in content:
+    """A JSON object body with its passwords and .pfx replaced by ``***``, their names spelt
+    with JSON escapes (``"pass\\u0077ord"``) too; any other body as it came."""
+    if b'"password' not in content and b'"pfx_base64' not in content and b"\\u" not in content:
         return content  # most bodies, a DTE's among them, are never parsed here
     try:
         body = jsonlib.loads(content.decode("utf-8", "surrogatepass"))
