@@ -257,6 +257,25 @@ def test_the_signature_before_the_organization_is_out_of_order(
         )
 
 
+def test_a_signature_after_the_sii_refused_the_certification_says_to_open_a_ticket(
+    fake: FakeHaulmer, ready: ReadyWorkspace
+) -> None:
+    # It had said to do the missing step first and repeat the call, which never works there.
+    setup = setup_with_certificate(fake, ready)
+    fake.control.stop_certification("rejected_by_sii", at="set_de_pruebas", setup_id=setup.id)
+    ready.admin.openfactura.setup.choose_dte_types(setup)
+    fake.clock.advance(days=7)
+    with pytest.raises(StepOutOfOrderError) as caught:
+        ready.admin.openfactura.setup.upload_certificate(
+            setup.id, legal_representative_pfx(), password=PFX_PASSWORD
+        )
+    message = str(caught.value)
+    assert "does not resume it" in message
+    assert "client.myhaulmer.open_ticket(...)" in message
+    assert "Do the missing step" not in message
+    assert "then repeat this call" not in message
+
+
 def test_dte_types_before_the_signature_are_out_of_order(
     fake: FakeHaulmer, ready: ReadyWorkspace
 ) -> None:

@@ -463,8 +463,13 @@ _CERTIFICATE_HINTS = {
     "already_done": "The signature was uploaded before, so step 2 is done: "
     "client.openfactura.setup.retrieve(setup_id).certificate says which one; a lost upload "
     "answer comes back to a repetition with the idempotency_key= it sent (within 24 hours)",
+    "step_out_of_order": "A signature is uploaded once the organization is chosen (step 1), "
+    "and again while a stopped certification waits for one or once certified; a certification "
+    "the SII refused does not resume with one: open a support ticket "
+    "(client.myhaulmer.open_ticket(...)) so Haulmer starts it again",
 }
-"""The way out of a repeated upload, such as one repeated without its key after a lost answer."""
+"""The way out of a repeated upload, such as one repeated without its key after a lost answer,
+and of one the setup cannot take: before step 1, or once the SII refused the certification."""
 
 
 def dte_types_request(
