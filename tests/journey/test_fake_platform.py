@@ -152,6 +152,31 @@ def test_the_server_reads_a_signature_in_base64_with_line_breaks_and_names_one_t
     assert answer.json()["status"] == "pending_dte_types"
 
 
+def test_the_server_refuses_step_one_naming_both_an_organization_and_a_new_one(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    # The new organization was dropped unsaid and the workspace's one chosen, where the SDK
+    # asks for exactly one of the two.
+    ready = ready_workspace(fake, client)
+    setup = started_setup(fake, ready)
+    token = client.accounts.login(ADMIN_EMAIL, ADMIN_PASSWORD).access_token
+    body = {
+        "organization_id": ready.organization.id,
+        "new_organization": {"razon_social": "PASTELERIA ANA SPA", "rut": "76111222-8"},
+        "company": {"giro": "Pan", "acteco": 107100, "direccion": "Prat 1", "comuna": "Curicó"},
+    }
+    answer = _post(fake, f"/v1/openfactura/setups/{setup.id}/organization", body, token)
+    error = _error(answer)
+    assert (answer.status_code, error["code"]) == (400, "validation_failed")
+    assert "exactly one" in error["message"]
+    assert {detail["field"] for detail in error["details"]} == {
+        "organization_id",
+        "new_organization",
+    }
+    assert ready.admin.openfactura.setup.retrieve(setup.id).status == "pending_organization"
+    assert len(ready.owner.workspace.retrieve(ready.workspace.id).organizations) == 1
+
+
 def test_body_that_is_not_json_is_a_validation_error(fake: FakeHaulmer) -> None:
     with httpx.Client(transport=fake.transport, base_url="http://haulmer.fake") as http:
         answer = http.post("/v1/orders", content=b"{nope")

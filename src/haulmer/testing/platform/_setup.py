@@ -249,6 +249,15 @@ class SetupSteps(WorkspaceSteps):
             company_data["acteco"] = acteco
             problems += _unknown_fields(company, COMPANY_FIELDS, "the company")
             raise_if([(f"company.{f}", i) for f, i in problems], "the company")
+            if body.get("organization_id") is not None and body.get("new_organization") is not None:
+                raise invalid(
+                    "choose the workspace's organization (organization_id) or create a new one "
+                    "(new_organization): exactly one of the two",
+                    [
+                        ("organization_id", "give it alone, or leave it out"),
+                        ("new_organization", "give it alone, or leave it out"),
+                    ],
+                )
             if isinstance(body.get("organization_id"), str):
                 organization = next(
                     (o for o in workspace.organizations if o.id == body["organization_id"]), None
