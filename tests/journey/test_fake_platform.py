@@ -152,6 +152,23 @@ def test_the_server_reads_a_signature_in_base64_with_line_breaks_and_names_one_t
     assert answer.json()["status"] == "pending_dte_types"
 
 
+def test_the_server_refuses_a_setup_started_with_both_a_link_and_a_workspace(
+    fake: FakeHaulmer, client: Haulmer
+) -> None:
+    # The workspace_id was dropped unsaid and the link's workspace set up, where the SDK asks
+    # for one of the two; the link stays unused.
+    ready = ready_workspace(fake, client)
+    invitation = fake.outbox.last(to=ADMIN_EMAIL, subject_contains="[OpenFactura] Configura")
+    token = client.accounts.login(ADMIN_EMAIL, ADMIN_PASSWORD).access_token
+    body = {"token": invitation.token, "workspace_id": ready.workspace.id}
+    answer = _post(fake, "/v1/openfactura/setups", body, token)
+    error = _error(answer)
+    assert (answer.status_code, error["code"]) == (400, "validation_failed")
+    assert "one of the two" in error["message"]
+    assert {detail["field"] for detail in error["details"]} == {"token", "workspace_id"}
+    assert started_setup(fake, ready).status == "pending_organization"  # the link still works
+
+
 def test_the_server_refuses_step_one_naming_both_an_organization_and_a_new_one(
     fake: FakeHaulmer, client: Haulmer
 ) -> None:

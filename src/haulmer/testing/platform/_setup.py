@@ -171,6 +171,15 @@ class SetupSteps(WorkspaceSteps):
         with self.lock:
             now = self.now()
             record = None
+            if body.get("token") is not None and body.get("workspace_id") is not None:
+                raise invalid(
+                    "start the setup from the OpenFactura e-mail's token or by workspace_id: "
+                    "one of the two",
+                    [
+                        ("token", "give it alone, or leave it out"),
+                        ("workspace_id", "give it alone, or leave it out"),
+                    ],
+                )
             if body.get("token") is not None:
                 record = self.tokens.check(body.get("token"), "openfactura_setup", now)
                 workspace_id = record.subject
