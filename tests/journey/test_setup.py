@@ -414,6 +414,34 @@ def test_a_company_signature_is_refused_before_upload_saying_whose_to_upload(
     assert PFX_PASSWORD not in message
 
 
+@pytest.mark.parametrize(
+    ("rut", "what"),
+    [("66666666-6", "anonymous buyer"), ("55555555-5", "foreign receptor")],
+)
+def test_a_signature_naming_a_stand_in_rut_is_refused_saying_what_that_rut_is(
+    fake: FakeHaulmer, ready: ReadyWorkspace, rut: str, what: str
+) -> None:
+    # It was called a company's RUT, which the SII's stand-ins for a receptor are not.
+    setup = started_setup(fake, ready)
+    admin = ready.admin.openfactura.setup
+    admin.choose_organization(setup.id, organization_id=ready.organization.id, company=COMPANY)
+    stand_in_pfx = make_test_pfx(
+        rut=rut,
+        password=PFX_PASSWORD,
+        not_before=datetime(2025, 1, 1),
+        not_after=datetime(2028, 1, 1),
+    )
+    sent = len(fake.requests)
+    with pytest.raises(CertificateError) as caught:
+        admin.upload_certificate(setup.id, stand_in_pfx, password=PFX_PASSWORD)
+    message = str(caught.value)
+    assert caught.value.reason == "company_rut"
+    assert what in message
+    assert "a company's" not in message
+    assert "legal representative" in message
+    assert len(fake.requests) == sent
+
+
 @pytest.mark.parametrize("password", ["", None, "a-password-it-does-not-have"])
 def test_a_signature_without_a_password_is_refused_saying_it_has_none(
     fake: FakeHaulmer, ready: ReadyWorkspace, password: str | None

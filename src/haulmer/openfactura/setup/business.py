@@ -42,7 +42,7 @@ from haulmer.pfx import (
     stray_blanks_hint,
     windows_1252_text,
 )
-from haulmer.rut import Rut, stand_in_problem
+from haulmer.rut import RECEPTOR_STAND_INS, Rut, stand_in_problem
 
 if TYPE_CHECKING:
     from haulmer.pfx import Certificate
@@ -390,7 +390,14 @@ LEGAL_ENTITY_FIRST_RUT = 50_000_000
 def company_signature_problem(holder: Rut) -> str | None:
     """Why a signature whose holder has this RUT cannot be the legal representative's (None
     when it can): a company's RUT names no person, and the SII takes a person's signature; the
-    SDK and the fake say it alike."""
+    SDK and the fake say it alike. The SII's stand-ins for a receptor name no one: said so."""
+    stand_in = RECEPTOR_STAND_INS.get(str(holder))
+    if stand_in is not None:
+        return (
+            f"the signature is of RUT {holder.format(dots=True)}, {stand_in}, no person's, and "
+            "the SII takes the signature of a person: upload the legal representative's own "
+            ".pfx, which names their RUT"
+        )
     if holder.number < LEGAL_ENTITY_FIRST_RUT:
         return None
     return (
