@@ -142,3 +142,25 @@ def test_a_password_sent_under_an_escaped_field_name_is_masked_too(fake: FakeHau
     logged = fake.requests.last
     assert b"Secreta2026x" not in logged.content
     assert logged.json() == {"email": "ana@example.com", "password": "***"}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"email": "ana@example.com", "password": "Secreta2026x",}',  # a trailing comma
+        '{"email": "ana@example.com", "password": "Secreta2026x\u00f1"}'.encode("latin-1"),
+        b'[{"email": "ana@example.com", "password": "Secreta2026x"}]',
+    ],
+)
+def test_a_body_with_a_password_that_is_no_json_object_is_kept_masked(
+    fake: FakeHaulmer, content: bytes
+) -> None:
+    # The fake refuses it, but the log had kept it as sent, password and all.
+    with httpx.Client(transport=fake.transport, base_url="http://fake") as wire:
+        answer = wire.post(
+            "/v1/accounts/login", content=content, headers={"content-type": "application/json"}
+        )
+    assert answer.status_code == 400
+    logged = fake.requests.last
+    assert b"Secreta2026x" not in logged.content
+    assert logged.content == b"***"

@@ -26,14 +26,18 @@ MASK = "***"
 
 def without_secrets(content: bytes) -> bytes:
     """A JSON object body with its passwords and .pfx replaced by ``***``, their names spelt
-    with JSON escapes (``"pass\\u0077ord"``) too; any other body as it came."""
-    if b'"password' not in content and b'"pfx_base64' not in content and b"\\u" not in content:
+    with JSON escapes (``"pass\\u0077ord"``) too; a body naming one that is no JSON object
+    (a trailing comma, Latin-1, a list) all ``***``; any other body as it came."""
+    named = b'"password' in content or b'"pfx_base64' in content
+    if not named and b"\\u" not in content:
         return content  # most bodies, a DTE's among them, are never parsed here
     try:
         body = jsonlib.loads(content.decode("utf-8", "surrogatepass"))
     except ValueError:
-        return content
-    if not isinstance(body, dict) or not any(name in body for name in SECRET_FIELDS):
+        body = None
+    if not isinstance(body, dict):
+        return MASK.encode("ascii") if named else content  # where its secret is, is unknown
+    if not any(name in body for name in SECRET_FIELDS):
         return content
     masked = {name: MASK if name in SECRET_FIELDS else value for name, value in body.items()}
     return jsonlib.dumps(masked, ensure_ascii=False).encode("utf-8", "surrogatepass")
