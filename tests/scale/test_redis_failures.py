@@ -281,6 +281,47 @@ def test_the_api_key_and_the_redis_password_never_reach_errors_or_logs(
     assert fake.requests.total == 0
 
 
+def _locals_showing(error: BaseException, secret: str) -> list[str]:
+    """Each frame, along ``error``'s causes, holding a local whose repr shows ``secret``, as
+    error trackers recording locals (Sentry, rich, ``capture_locals=True``) would show it."""
+    found, seen = [], set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for frame, _ in traceback.walk_tb(current.__traceback__):
+            if frame.f_code.co_filename != __file__:
+                found += [
+                    f"{frame.f_code.co_name}: {name}"
+                    for name, value in frame.f_locals.items()
+                    if secret in repr(value)
+                ]
+        current = current.__cause__ or current.__context__
+    return found
+
+
+def test_a_refused_redis_password_stays_in_no_frame_of_redis_py_behind_the_error(
+    own_redis: str,
+) -> None:
+    # redis-py's handshake holds the password it sends in its locals (auth_args)
+    _require_password(own_redis)
+    limiter = RedisRateLimiter(own_redis.replace("//", "//:wrong-pw-guess@"))
+    with pytest.raises(RateLimiterUnavailableError, match="refused the password") as caught:
+        limiter.book("a")
+    limiter.close()
+    assert _locals_showing(caught.value, "wrong-pw-guess") == []
+
+
+async def test_a_refused_redis_password_stays_in_no_frame_behind_the_async_error(
+    own_redis: str,
+) -> None:
+    _require_password(own_redis)
+    limiter = RedisRateLimiter(own_redis.replace("//", "//:wrong-pw-guess@"))
+    with pytest.raises(RateLimiterUnavailableError, match="refused the password") as caught:
+        await limiter.abook("a")
+    await limiter.aclose()
+    assert _locals_showing(caught.value, "wrong-pw-guess") == []
+
+
 def test_a_redis_out_of_memory_refuses_the_hold_and_says_why(own_redis: str) -> None:
     admin = _admin(own_redis)
     admin.set("filler", "x" * 200_000)

@@ -54,7 +54,7 @@ from haulmer._core.redis_urls import (
 )
 from haulmer._core.types import LONGEST_TIMEOUT, is_wait_seconds
 from haulmer._forks import ForkSafeLock
-from haulmer._frames import LocalsForgottenOnRefusal
+from haulmer._frames import LocalsForgottenOnRefusal, forget_locals
 from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.errors import RateLimiterUnavailableError
@@ -510,7 +510,10 @@ class RedisRateLimiter(RateLimiter):
     def _unavailable(
         self, exc: Exception, outcome: str = "nothing was sent"
     ) -> RateLimiterUnavailableError:
+        """The error for Redis failing ``exc``; redis-py's frames behind it lose their locals,
+        which held the password its handshake sent (``auth_args``)."""
         advice = store_advice(exc, url=self._url, timeout=self._timeout, prefix=self._prefix)
+        forget_locals(exc)
         return unavailable_error(self.where, exc, outcome, advice)
 
 
