@@ -5,6 +5,8 @@ tracebacks, ``traceback.TracebackException(capture_locals=True)``) sees of a fai
 
 from __future__ import annotations
 
+import base64
+import socket
 from typing import Any
 
 import httpx
@@ -408,3 +410,45 @@ def test_the_frames_of_a_with_options_refusal_show_no_api_key_or_token(refusal: 
                 api_key=KEY + "-new", access_token=TOKEN + "-new", **_CLIENT_REFUSALS[refusal]
             )
         assert _frames_showing(given.value, KEY, TOKEN) == []
+
+
+PROXY_PASSWORD = "proxy_traceback_s3cret"
+PROXY_CREDENTIALS = base64.b64encode(f"bob:{PROXY_PASSWORD}".encode()).decode()
+
+
+def _proxy_nobody_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The proxy variables name a proxy with a password, at a loopback port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.setenv(name, f"http://bob:{PROXY_PASSWORD}@127.0.0.1:{port}")
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_the_frames_of_a_call_its_proxy_refused_show_no_api_key_or_proxy_password(
+    scheme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # httpcore's proxy frames hold the headers sent (the API key, Proxy-Authorization)
+    _proxy_nobody_answers(monkeypatch)
+    base = f"{scheme}://openfactura.example.test"
+    client = Haulmer(KEY, environment="sandbox", base_urls={"openfactura": base}, max_retries=0)
+    with client, pytest.raises(APIError) as caught:
+        client.openfactura.organization.retrieve()
+    assert _frames_showing(caught.value, KEY, PROXY_PASSWORD, PROXY_CREDENTIALS) == []
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+async def test_the_frames_of_an_async_call_its_proxy_refused_show_no_api_key_or_proxy_password(
+    scheme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _proxy_nobody_answers(monkeypatch)
+    base = f"{scheme}://openfactura.example.test"
+    async with AsyncHaulmer(
+        KEY, environment="sandbox", base_urls={"openfactura": base}, max_retries=0
+    ) as client:
+        with pytest.raises(APIError) as caught:
+            await client.openfactura.organization.retrieve()
+    assert _frames_showing(caught.value, KEY, PROXY_PASSWORD, PROXY_CREDENTIALS) == []

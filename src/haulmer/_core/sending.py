@@ -29,6 +29,7 @@ from haulmer._core.types import (
     is_wait_seconds,
 )
 from haulmer._forks import ForkSafeLock
+from haulmer._frames import forget_locals
 from haulmer._raw_response import RawResponse, request_id_from
 from haulmer._shown import cut, shown
 from haulmer.errors import (
@@ -884,7 +885,11 @@ def failed_attempt(
 
 
 def _without_request(exc: httpx.RequestError) -> BaseException:
-    """A copy of ``exc`` (same type, message, cause and traceback) that carries no request."""
+    """A copy of ``exc`` (same type, message, cause and traceback) that carries no request.
+
+    The frames its traceback and cause passed through lose their locals: httpcore's, behind a
+    proxy, held the headers sent (the API key, the proxy's ``Proxy-Authorization``)."""
+    forget_locals(exc)
     try:
         bare: BaseException = type(exc)(str(exc))
     except Exception:  # a subclass with another signature: keep its kind and message
