@@ -452,3 +452,47 @@ async def test_the_frames_of_an_async_call_its_proxy_refused_show_no_api_key_or_
         with pytest.raises(APIError) as caught:
             await client.openfactura.organization.retrieve()
     assert _frames_showing(caught.value, KEY, PROXY_PASSWORD, PROXY_CREDENTIALS) == []
+
+
+ANSWERED_TOKEN = "tok_traceback_answered_0123456789"
+
+
+def _unfit_session() -> httpx.Response:
+    """A login's answer holding an access token, but no session as the SDK reads one."""
+    return httpx.Response(200, json={"access_token": ANSWERED_TOKEN, "expires_at": "soon"})
+
+
+def test_the_frames_of_a_login_answer_that_does_not_fit_show_no_access_token(
+    mock: respx.MockRouter,
+) -> None:
+    # the error's body masks the answer's access token; the frames that read it held it whole
+    mock.post(f"{PLATFORM}/v1/accounts/login").mock(return_value=_unfit_session())
+    client = Haulmer(KEY, environment="sandbox", base_urls={"platform": PLATFORM})
+    with client, pytest.raises(APIError) as caught:
+        client.accounts.login("ana@example.com", PASSWORD)
+    assert _frames_showing(caught.value, ANSWERED_TOKEN, KEY, PASSWORD) == []
+
+
+async def test_the_frames_of_an_async_login_answer_that_does_not_fit_show_no_access_token(
+    mock: respx.MockRouter,
+) -> None:
+    mock.post(f"{PLATFORM}/v1/accounts/login").mock(return_value=_unfit_session())
+    async with AsyncHaulmer(KEY, environment="sandbox", base_urls={"platform": PLATFORM}) as client:
+        with pytest.raises(APIError) as caught:
+            await client.accounts.login("ana@example.com", PASSWORD)
+    assert _frames_showing(caught.value, ANSWERED_TOKEN, KEY, PASSWORD) == []
+
+
+async def test_the_frames_of_an_async_page_that_does_not_fit_show_no_token_it_holds(
+    mock: respx.MockRouter,
+) -> None:
+    mock.get(f"{PLATFORM}/v1/my/orders").mock(
+        return_value=httpx.Response(200, json={"data": [{"id": 5, "access_token": ANSWERED_TOKEN}]})
+    )
+    async with AsyncHaulmer(
+        KEY, environment="sandbox", base_urls={"platform": PLATFORM}, access_token=TOKEN
+    ) as client:
+        with pytest.raises(APIError) as caught:
+            await client.myhaulmer.list_orders()
+    assert "[redacted]" in repr(caught.value.body)
+    assert _frames_showing(caught.value, ANSWERED_TOKEN, KEY, TOKEN) == []

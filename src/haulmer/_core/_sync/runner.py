@@ -38,6 +38,7 @@ from haulmer._core.responses import (
 )
 from haulmer._core.retry import CARRIED_OUT_UNREADABLY, CallAttempts
 from haulmer._core.stopping import retrying
+from haulmer._frames import forget_locals
 from haulmer.errors import (
     APIError,
     APIResponseValidationError,
@@ -141,6 +142,7 @@ class SyncRunner:
             try:
                 value = parse_response(request, raw)
             except APIResponseValidationError as error:
+                forget_locals(error)  # the frames that read the answer held it whole
                 hide_echoed_in_body(error, sent_secrets(prepared))
                 if prepared.idempotency_key and prepared.creates:
                     error.note_lost_answer(
@@ -167,6 +169,7 @@ class SyncRunner:
             try:
                 items, info, following = decode_page(request, raw, after=after)
             except APIResponseValidationError as error:
+                forget_locals(error)  # the frames that read the page held it whole
                 hide_echoed_in_body(error, sent_secrets(prepared))
                 raise
         except APIError as error:
