@@ -496,3 +496,37 @@ async def test_the_frames_of_an_async_page_that_does_not_fit_show_no_token_it_ho
             await client.myhaulmer.list_orders()
     assert "[redacted]" in repr(caught.value.body)
     assert _frames_showing(caught.value, ANSWERED_TOKEN, KEY, TOKEN) == []
+
+
+def _echoing(status: int) -> Any:
+    """An error answer echoing the request: its apikey header and its body (a password)."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        echo = f"{request.headers.get('apikey')} {request.content.decode()}"
+        return httpx.Response(status, text=echo)
+
+    return answer
+
+
+@pytest.mark.parametrize("status", [400, 401, 503])
+def test_the_frames_of_an_error_answer_echoing_the_request_show_no_key_or_password(
+    status: int, mock: respx.MockRouter
+) -> None:
+    # the error hides the echo; the frame that read the answer held it as it came
+    mock.post(f"{PLATFORM}/v1/accounts/login").mock(side_effect=_echoing(status))
+    client = Haulmer(KEY, environment="sandbox", base_urls={"platform": PLATFORM}, max_retries=0)
+    with client, pytest.raises(APIError) as caught:
+        client.accounts.login("ana@example.com", PASSWORD)
+    assert _frames_showing(caught.value, KEY, PASSWORD) == []
+
+
+async def test_the_frames_of_an_async_error_answer_echoing_the_request_show_no_password(
+    mock: respx.MockRouter,
+) -> None:
+    mock.post(f"{PLATFORM}/v1/accounts/login").mock(side_effect=_echoing(400))
+    async with AsyncHaulmer(
+        KEY, environment="sandbox", base_urls={"platform": PLATFORM}, max_retries=0
+    ) as client:
+        with pytest.raises(APIError) as caught:
+            await client.accounts.login("ana@example.com", PASSWORD)
+    assert _frames_showing(caught.value, KEY, PASSWORD) == []

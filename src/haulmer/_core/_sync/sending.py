@@ -167,6 +167,10 @@ class SyncSender:
                 # Every client sharing the limiter waits out the server's word, not only this one.
                 self._limiter.hold(bucket, hold)
             raise
+        finally:
+            # The body as it came: an error answer's echo of the API key or a password, which
+            # read_answer hides from the error, stays out of this frame's locals.
+            del content
 
     def _read(self, prepared: PreparedRequest, response: httpx.Response) -> bytes:
         """The body of ``response``, decompressed, read a chunk at a time and refused (an
