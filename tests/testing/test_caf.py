@@ -141,6 +141,56 @@ def test_threads_making_test_cafs_of_a_new_idk_at_once_sign_with_the_key_registe
         caf_module._SIGNER_KEYS.pop(idk, None)
 
 
+def test_threads_asking_at_once_for_a_new_caf_get_one_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two threads asking at once for the same new CAF each made its key pair and kept it: the
+    same CAF was two files with two keys, though asking again gives the same file."""
+    import threading
+
+    from haulmer.testing import caf as caf_module
+
+    made = caf_module._new_caf_key
+    other: list[bytes] = []
+    started: list[threading.Thread] = []
+    asked = {
+        "rut": "76086428-5",
+        "razon_social": "Hilos a la Vez SpA",
+        "dte_type": 33,
+        "folio_from": 424_242,
+        "folio_to": 424_343,
+        "issued_on": dt.date(2026, 3, 1),
+    }
+
+    def make_while_another_thread_does() -> object:
+        if not started:  # the first thread, while it makes its key: the second asks and finishes
+            second = threading.Thread(target=lambda: other.append(make_test_caf_xml(**asked)))
+            started.append(second)
+            second.start()
+            second.join()
+        return made()
+
+    monkeypatch.setattr(caf_module, "_new_caf_key", make_while_another_thread_does)
+    first = make_test_caf_xml(**asked)
+    assert first == other[0]  # one CAF, one key pair: what either thread stamps checks out
+    assert make_test_caf_xml(**asked) == first
+
+
+def test_test_caf_keys_are_kept_for_the_cafs_asked_for_last(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from haulmer.testing import caf as caf_module
+
+    monkeypatch.setattr(caf_module, "_CAF_KEYS", caf_module.OrderedDict())
+    monkeypatch.setattr(caf_module, "_CAF_KEYS_KEPT", 2)
+    monkeypatch.setattr(caf_module, "_new_caf_key", object)
+    first, second = caf_module._caf_key_for("a"), caf_module._caf_key_for("b")
+    assert caf_module._caf_key_for("a") is first  # asked for again: the last one now
+    caf_module._caf_key_for("c")  # drops "b", the one asked for least recently
+    assert caf_module._caf_key_for("a") is first
+    assert caf_module._caf_key_for("b") is not second
+
+
 @pytest.mark.parametrize("machine_zone", ["Etc/GMT-14", "Etc/GMT+12"])
 def test_a_test_caf_is_dated_today_in_chile_whatever_the_machines_zone(
     machine_zone: str, monkeypatch: pytest.MonkeyPatch

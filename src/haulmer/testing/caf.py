@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from functools import lru_cache
+from collections import OrderedDict
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
@@ -82,10 +82,30 @@ _SIGNER_KEYS: dict[int, Any] = {}
 _SIGNER_KEYS_LOCK: Final = ForkSafeLock()
 
 
-@lru_cache(maxsize=512)
+_CAF_KEYS: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+"""The key pair of each CAF asked for, the first made, the most recently asked for last."""
+_CAF_KEYS_LOCK: Final = ForkSafeLock()
+_CAF_KEYS_KEPT: Final = 512
+"""How many CAFs' key pairs are kept; the one asked for least recently is dropped first."""
+
+
 def _caf_key_for(*identity: object) -> Any:
-    """One key pair per distinct CAF; asking again for the same CAF gives the same key."""
-    return _new_caf_key()
+    """One key pair per distinct CAF; asking again for the same CAF gives the same key.
+
+    Threads asking at once for a new CAF all get the first key made: a key made meanwhile by
+    another thread is dropped, or the same CAF would be two files with two keys."""
+    with _CAF_KEYS_LOCK:
+        known = _CAF_KEYS.get(identity)
+        if known is not None:
+            _CAF_KEYS.move_to_end(identity)
+            return known
+    key = _new_caf_key()  # outside the lock: other CAFs' keys are made meanwhile
+    with _CAF_KEYS_LOCK:
+        first = _CAF_KEYS.setdefault(identity, key)
+        _CAF_KEYS.move_to_end(identity)
+        while len(_CAF_KEYS) > _CAF_KEYS_KEPT:
+            _CAF_KEYS.popitem(last=False)
+    return first
 
 
 def _new_caf_key() -> Any:
