@@ -83,6 +83,36 @@ def test_a_journal_opened_before_a_fork_serves_the_child_on_a_connection_of_its_
     journal.close()
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this platform")
+def test_a_forked_child_closing_a_journal_it_never_used_opens_nothing(tmp_path: Path) -> None:
+    """The child's close() opened a connection of its own to close it: a journal file the
+    parent had removed meanwhile was made again, empty, by the close."""
+    path = tmp_path / "j.db"
+    journal = SQLiteJournal(path)
+    journal.bind("f" * 32)
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child, which never returns to pytest
+        try:
+            signal.alarm(20)
+            for leftover in tmp_path.iterdir():  # as the parent, done, removes its journal
+                leftover.unlink()
+            journal.close()
+            try:
+                list(journal.entries())
+                said = "read after close"
+            except ConfigurationError as error:
+                said = "closed" if "was closed" in str(error) else str(error)
+            os.write(writing, repr((said, path.exists())).encode())
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as pipe:
+        assert pipe.read() == repr(("closed", False)).encode()
+    os.waitpid(pid, 0)
+    journal.close()
+
+
 def test_a_new_journal_opened_while_another_batch_writes_it_waits_its_turn(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -497,7 +497,15 @@ class SQLiteJournal(Journal):
 
     def close(self) -> None:
         with self._lock:
-            self._here.close()  # in a forked child, its own: the parent's stays the parent's
+            if self._pid != os.getpid():
+                # A forked child that never used it has no connection of its own to close: it
+                # opens none (which would make the file again, were it gone), and keeps the
+                # parent's for the parent.
+                self._inherited.append(self._db)
+                self._db = _closed_connection()
+                self._pid = os.getpid()
+                return
+            self._db.close()
 
 
 EntryPoint = Literal["path", "journal=", "--journal", "FILE.db"]
@@ -737,6 +745,14 @@ def _foreign_tables(db: sqlite3.Connection) -> list[str]:
         else:
             whole.add(name)
     return [] if whole == set(_JOURNAL_COLUMNS) else foreign
+
+
+def _closed_connection() -> sqlite3.Connection:
+    """A connection already closed: what a journal closed before it opened one of its own
+    uses, so that a later read or write says the journal was closed."""
+    db = sqlite3.connect(":memory:")
+    db.close()
+    return db
 
 
 def _is_closed(exc: sqlite3.Error) -> bool:
