@@ -653,3 +653,32 @@ def test_the_key_owners_rut_written_without_its_dash_is_the_owners(
     assert issued.status_code == 200, issued.text
     assert b"<RUTEmisor>76795561-8</RUTEmisor>" in base64.b64decode(issued.json()["XML"])
     assert fake.openfactura_state.documents[-1].issuer_rut == "76795561-8"
+
+
+def test_fakes_signing_their_first_documents_at_once_sign_with_one_certificate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two threads asking at once for the fake's signing certificate each made one: fakes in
+    two threads of one process signed with two certificates, said to be made once a process."""
+    import threading
+
+    from haulmer.testing import certificates
+    from haulmer.testing.openfactura import _emission
+
+    monkeypatch.setattr(_emission, "_CERTIFICATE", [])
+    made = certificates.make_test_certificate
+    other: list[object] = []
+    started: list[threading.Thread] = []
+
+    def make_while_another_thread_does(**kwargs: Any) -> Any:
+        if not started:  # the first thread, while it makes one: the second asks and finishes
+            second = threading.Thread(target=lambda: other.append(_emission._test_certificate()))
+            started.append(second)
+            second.start()
+            second.join()
+        return made(**kwargs)
+
+    monkeypatch.setattr(certificates, "make_test_certificate", make_while_another_thread_does)
+    first = _emission._test_certificate()
+    assert first is other[0]
+    assert _emission._test_certificate() is first

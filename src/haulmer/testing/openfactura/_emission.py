@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from haulmer._forks import ForkSafeLock
 from haulmer._models import encode_json
 from haulmer._platform import EMAIL_ADDRESS
 from haulmer.testing._clock import later
@@ -63,17 +64,28 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TED_START = re.compile(rb"<TED\b")
 
 
-@cache
+_CERTIFICATE: list[Certificate] = []
+"""The fake's signing certificate, once made (see ``_test_certificate``)."""
+_CERTIFICATE_LOCK = ForkSafeLock()
+
+
 def _test_certificate() -> Certificate:
-    """The fake's signing certificate, generated once per process."""
+    """The fake's signing certificate, generated once per process: fakes signing their first
+    documents at once in two threads both sign with the first one made."""
+    if _CERTIFICATE:
+        return _CERTIFICATE[0]
     from haulmer.testing.certificates import make_test_certificate
 
     # Valid for a century so that any time a test sets on the fake clock can sign.
-    return make_test_certificate(
+    made = make_test_certificate(
         common_name="HAULMER FAKE OPENFACTURA SIGNER",
         not_before=dt.datetime(2000, 1, 1),
         not_after=dt.datetime(2099, 12, 31),
     )
+    with _CERTIFICATE_LOCK:
+        if not _CERTIFICATE:
+            _CERTIFICATE.append(made)
+        return _CERTIFICATE[0]
 
 
 @cache
