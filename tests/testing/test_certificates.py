@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -231,3 +232,31 @@ def test_a_validity_bound_that_is_no_datetime_is_refused_naming_it(
         make_test_pfx(**{name: value})  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=rf"^{name} must be a datetime\.datetime"):
         make_test_certificate(**{name: value})  # type: ignore[arg-type]
+
+
+def test_threads_asking_at_once_for_a_new_kind_of_key_get_the_one_key_reused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two threads asking at once for a kind of key not made yet each made one: the key said
+    to be reused was two keys, the holder of one thread's certificates not the other's."""
+    import threading
+
+    from haulmer.testing import certificates
+
+    monkeypatch.setattr(certificates, "_KEYS", {})
+    made = certificates._new_key
+    other: list[object] = []
+    started: list[threading.Thread] = []
+
+    def make_while_another_thread_does(kind: Any) -> Any:
+        if not started:  # the first thread, while it makes one: the second asks and finishes
+            second = threading.Thread(target=lambda: other.append(certificates._cached_key(kind)))
+            started.append(second)
+            second.start()
+            second.join()
+        return made(kind)
+
+    monkeypatch.setattr(certificates, "_new_key", make_while_another_thread_does)
+    first = certificates._cached_key("ec")
+    assert first is other[0]
+    assert certificates._cached_key("ec") is first

@@ -8,10 +8,10 @@ issued by nobody: the SII and every real verifier would refuse them.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from haulmer._chile import from_chile
+from haulmer._forks import ForkSafeLock
 from haulmer._lazy import LazyModule
 from haulmer._shown import shown
 from haulmer.rut import Rut
@@ -133,9 +133,20 @@ def make_test_certificate(
     return Certificate(certificate, private_key)
 
 
-@cache
+_KEYS: dict[str, Any] = {}
+"""The key of each kind, the first made (see ``_cached_key``)."""
+_KEYS_LOCK = ForkSafeLock()
+
+
 def _cached_key(kind: KeyKind) -> Any:
-    return _new_key(kind)
+    """The key of ``kind``, made once per process: threads asking at once for a new kind all
+    get the first key made, as the key is said to be reused."""
+    known = _KEYS.get(kind)
+    if known is not None:
+        return known
+    made = _new_key(kind)
+    with _KEYS_LOCK:
+        return _KEYS.setdefault(kind, made)
 
 
 def _new_key(kind: KeyKind) -> Any:
