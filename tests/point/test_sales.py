@@ -905,6 +905,38 @@ def test_a_sale_whose_total_no_document_carries_is_refused_before_sending(
     assert len(fake.requests) == sent
 
 
+@pytest.mark.parametrize("document", [None, "boleta", "factura"])
+def test_a_sale_whose_net_no_document_carries_either_is_refused_as_too_large_before_sending(
+    fake: FakeHaulmer, shop: CertifiedShop, document: str | None
+) -> None:
+    """A total far past 18 digits has a net and an IVA past them too: the refusal was the
+    DocumentError of a document's totals (MntNeto, IVA) instead of saying the sale is more
+    than any document carries."""
+    owner = shop.ready.owner
+    point_id, catalogue_id = point_with_catalogue(shop)
+    grua = owner.catalogue.create_product(
+        catalogue_id, {"name": "Grúa", "sku": "GRUA", "price": 999_999_999_999}
+    )
+    receptor = {
+        "rut": "76430498-5",
+        "razon_social": "HOSTY SPA",
+        "giro": "Hosting",
+        "direccion": "Calle 1",
+        "comuna": "Curicó",
+    }
+    sent = len(fake.requests)
+    # 999.999.999 x $999.999.999.999: 21 digits, and its net 840.336.133.612.605.042.018 too
+    with pytest.raises(ValidationError, match=r"^the sale is more than any document carries"):
+        owner.point.sell(
+            point_id,
+            [(grua, 999_999_999)],
+            payment="debit_card",
+            document=document,
+            receptor=receptor if document == "factura" else None,
+        )
+    assert len(fake.requests) == sent
+
+
 def test_a_product_fetched_deactivated_and_activated_since_is_refused_saying_to_retrieve_it(
     fake: FakeHaulmer, shop: CertifiedShop
 ) -> None:

@@ -29,9 +29,15 @@ from haulmer._platform import (
     receptor_limits,
 )
 from haulmer._shown import shown
-from haulmer.catalogue.business import Product, is_one_pair, sale_quantity, sale_total
+from haulmer.catalogue.business import (
+    PriceBasis,
+    Product,
+    is_one_pair,
+    sale_quantity,
+    sale_total,
+)
 from haulmer.dte.catalogue import DTEType
-from haulmer.errors import ValidationError
+from haulmer.errors import DocumentError, ValidationError
 from haulmer.rut import Rut, stand_in_problem
 
 __all__ = [
@@ -306,17 +312,34 @@ def _priced_items(items: list[SaleItemArg]) -> list[tuple[Product, Any]] | None:
     return products
 
 
+def _document_total(tipo: int, products: list[tuple[Product, Any]]) -> int | None:
+    """What the sale's document of type ``tipo`` comes to; None when its amounts pass the SII's
+    18 digits, so that its net or IVA, larger than its total's share, cannot be written either
+    and no document can be made."""
+    try:
+        return sale_total(tipo, products)
+    except DocumentError:
+        gross = sum(
+            (sale_quantity(quantity) * product.unit_price(PriceBasis.GROSS))
+            for product, quantity in products
+        )
+        if gross <= MAX_AMOUNT:
+            raise
+        return None
+
+
 def _refuse_free_sale(products: list[tuple[Product, Any]], kind: PointDocument | None) -> None:
     """Refuse a sale that comes to $0 (quantities so small that every line rounds to no peso),
     as the platform would: its document would spend a folio and charge nothing; and one whose
     total no document can carry (more than 18 digits, the SII's), which no amount could pay."""
     kinds = [kind] if kind is not None else list(_TYPES)
-    totals = [sale_total(_TYPES[k], products) for k in kinds]
-    if all(total > MAX_AMOUNT for total in totals):
+    known = [_document_total(_TYPES[k], products) for k in kinds]
+    totals = [total for total in known if total is not None]
+    if all(total is None or total > MAX_AMOUNT for total in known):
+        comes_to = f"comes to {_pesos(min(totals))}, " if len(totals) == len(known) else "is "
         raise ValidationError(
-            f"the sale comes to {_pesos(min(totals))}, more than any document carries: the "
-            f"SII writes a total in 18 digits, at most {_pesos(MAX_AMOUNT)}; check the "
-            "quantities, or split the sale"
+            f"the sale {comes_to}more than any document carries: the SII writes a total in 18 "
+            f"digits, at most {_pesos(MAX_AMOUNT)}; check the quantities, or split the sale"
         )
     if any(totals):
         return
