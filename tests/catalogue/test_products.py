@@ -300,6 +300,34 @@ def test_text_a_dte_cannot_carry_is_refused_before_it_is_sent_and_by_the_platfor
     assert "ISO-8859-1" in detail["issue"]
 
 
+@pytest.mark.parametrize(
+    ("fields", "element"),
+    [
+        ({"name": "Ban\u0303o " * 16}, "NmbItem"),  # 79 letters, 95 code points
+        ({"unit": "n\u0303n\u0303n\u0303"}, "UnmdItem"),
+        ({"sku": "N\u0303" * 18}, "VlrCodigo"),
+        ({"description": "An\u0303ejo. " * 130}, "DscItem"),
+    ],
+)
+def test_a_decomposed_accent_is_named_before_the_text_s_length_is_counted(
+    fake: FakeHaulmer, ready: ReadyWorkspace, fields: dict[str, str], element: str
+) -> None:
+    """A text within its length in letters but past it in code points (each ñ an n and
+    U+0303, as macOS and web forms may give it) was refused for its length, hiding that no DTE
+    writes U+0303 and how to compose the text; the decomposed accent is named first."""
+    product = {"name": "Pan", "sku": "PAN", "price": 1990, **fields}
+    cid = _catalogue_id(ready)
+    sent = len(fake.requests)
+    refused = rf"\(U\+0303\) cannot be written in a DTE's {element}.*NFC"
+    with pytest.raises(ValidationError, match=refused):
+        ready.owner.catalogue.create_product(cid, product)
+    with pytest.raises(ValidationError, match=refused):
+        ready.owner.catalogue.update_product(cid, "prd_x", fields)
+    assert len(fake.requests) == sent
+    (detail,) = _fake_refusal(fake, ready, "POST", f"/v1/catalogues/{cid}/products", json=product)
+    assert "U+0303" in detail["issue"]
+
+
 def test_spanish_letters_and_latin1_signs_make_a_product() -> None:
     product = ProductInput(name="Ñandú de ½ kg, 10% más «rico»", sku="ÑANDÚ-½", price=1, unit="m²")
     assert product.name == "Ñandú de ½ kg, 10% más «rico»"

@@ -331,6 +331,26 @@ def test_a_sale_of_more_items_than_its_dte_holds_lines_is_refused_before_sending
     assert len(fake.requests) == sent
 
 
+def test_a_receptor_s_decomposed_accent_is_named_before_its_length_is_counted(
+    fake: FakeHaulmer, shop: CertifiedShop
+) -> None:
+    """Ñuñoa typed as N, U+0303, u, n, U+0303, o a few times passed CmnaRecep's 20 characters in
+    code points, not in letters: the refusal counted them and hid the decomposed accent."""
+    point_id, _, (pan, _, _) = _stock(shop)
+    sent = len(fake.requests)
+    comuna = "N\u0303un\u0303oa " * 3  # 17 letters, 23 code points
+    refused = r"\(U\+0303\) cannot be written in a DTE's CmnaRecep"
+    with pytest.raises(ValidationError, match=refused):
+        shop.ready.owner.point.sell(
+            point_id,
+            [(pan, 1)],
+            payment="debit_card",
+            document="factura",
+            receptor={**FACTURA_RECEPTOR, "comuna": comuna},
+        )
+    assert len(fake.requests) == sent
+
+
 def test_a_factura_of_60_items_is_sold(fake: FakeHaulmer, shop: CertifiedShop) -> None:
     point_id, _, (pan, _, _) = _stock(shop)
     sale = shop.ready.owner.point.sell(

@@ -124,19 +124,19 @@ class _ProductFields(HaulmerModel):
 
     model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
-    @field_validator("name", "sku", "unit", mode="before", check_fields=False)
+    @field_validator("name", "sku", "unit", "description", mode="before", check_fields=False)
     @classmethod
     def _trimmed(cls, value: Any, info: ValidationInfo) -> Any:
         """A name, SKU or unit is trimmed before its length is counted (blank is then empty),
-        and is one line: no control character nor lone surrogate (a description may wrap)."""
-        if isinstance(value, str):
-            return name_text(value.strip(), f"product's {info.field_name}")
-        return value
-
-    @field_validator("name", "sku", "unit", "description", check_fields=False)
-    @classmethod
-    def _writable(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return dte_text(value, _ELEMENTS[str(info.field_name)])
+        and is one line: no control character nor lone surrogate (a description may wrap).
+        Each is text the DTE can write, checked before its length: an accent written apart from
+        its letter is named, not counted as a character of its own."""
+        if not isinstance(value, str):
+            return value
+        field = str(info.field_name)
+        if field != "description":
+            value = name_text(value.strip(), f"product's {field}")
+        return dte_text(value, _ELEMENTS[field])
 
     @field_validator("sku", check_fields=False)
     @classmethod

@@ -127,10 +127,12 @@ class SaleReceptor(HaulmerModel):
     @classmethod
     def _trimmed(cls, value: Any, info: ValidationInfo) -> Any:
         """Text is trimmed (as the platform trims it) before its length is counted; one line,
-        without control characters or lone surrogates, as the platform's other names."""
+        without control characters or lone surrogates, as the platform's other names; text the
+        DTE can write, checked before its length (a decomposed accent is named, not counted)."""
         if not isinstance(value, str):
             return value  # the field's type says what is wrong
-        return name_text(value.strip(), f"receptor's {info.field_name}")
+        field = str(info.field_name)
+        return dte_text(name_text(value.strip(), f"receptor's {field}"), RECEPTOR_ELEMENTS[field])
 
     @field_validator("razon_social", "giro", "direccion", "comuna")
     @classmethod
