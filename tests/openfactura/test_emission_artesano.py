@@ -156,9 +156,11 @@ def test_emit_many_issues_every_sale_as_an_artesano_boleta(
     sales = [{"id": f"venta-{n}", "document": _boleta(today, price=1000 * n)} for n in (1, 2)]
     results = list(client.openfactura.documents.emit_many(sales, iva_exceptional="artesano"))
     assert [r.status for r in results] == ["issued", "issued"]
-    issued = fake.openfactura_state.documents
-    assert [d.iva_exceptional for d in issued] == [True, True]
-    assert [d.totals["MntTotal"] for d in issued] == [5000, 7000]
+    issued = {d.token: d for d in fake.openfactura_state.documents}
+    assert [d.iva_exceptional for d in issued.values()] == [True, True]
+    # the batch sends its sales side by side: the fake holds them in the order they arrived
+    tokens = [r.document.token for r in results if r.document is not None]
+    assert [issued[token].totals["MntTotal"] for token in tokens] == [5000, 7000]
 
 
 def test_emit_many_refuses_another_exception_before_sending_anything(
