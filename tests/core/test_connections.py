@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,7 +14,7 @@ import respx
 from haulmer import AsyncHaulmer, Haulmer
 from haulmer.errors import APIConnectionError, ServerError
 
-from .conftest import SANDBOX, Sleeps
+from .conftest import API_KEY, SANDBOX, Sleeps
 from .helpers import asend, get_org, send
 
 
@@ -188,3 +189,39 @@ async def test_an_async_attempt_that_fails_chains_no_request_with_the_key(
         await aclient.with_options(max_retries=0).openfactura.documents.status("tok")
     assert _carried_requests(info.value) == []
     assert isinstance(info.value.__cause__, httpx.ConnectError)
+
+
+def _untrusted_certificate(request: httpx.Request) -> httpx.Response:
+    """What httpx raises when the server's TLS certificate is not trusted (as behind a proxy of
+    the network that inspects TLS): a ConnectError raised from the ssl module's error."""
+    said = (
+        "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+        "self-signed certificate in certificate chain (_ssl.c:1006)"
+    )
+    try:
+        raise ssl.SSLCertVerificationError(1, said)
+    except ssl.SSLCertVerificationError as exc:
+        raise httpx.ConnectError(said) from exc
+
+
+def test_an_untrusted_certificate_says_how_to_trust_it_not_to_check_the_network() -> None:
+    pool = httpx.Client(transport=httpx.MockTransport(_untrusted_certificate))
+    client = Haulmer(API_KEY, environment="sandbox", http_client=pool, max_retries=0)
+    with client, pytest.raises(APIConnectionError) as info:
+        send(client, get_org())
+    said = str(info.value)
+    assert "TLS certificate could not be verified" in said
+    assert "CERTIFICATE_VERIFY_FAILED" in said
+    assert "SSL_CERT_FILE" in said
+    assert "check the URL and network" not in said
+    assert info.value.request_sent is False
+
+
+async def test_an_untrusted_certificate_says_so_on_the_async_face() -> None:
+    pool = httpx.AsyncClient(transport=httpx.MockTransport(_untrusted_certificate))
+    async with AsyncHaulmer(
+        API_KEY, environment="sandbox", http_client=pool, max_retries=0
+    ) as client:
+        with pytest.raises(APIConnectionError) as info:
+            await asend(client, get_org())
+    assert "SSL_CERT_FILE" in str(info.value)

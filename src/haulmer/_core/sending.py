@@ -12,6 +12,7 @@ import functools
 import logging
 import os
 import re
+import ssl
 import weakref
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
@@ -455,6 +456,15 @@ def connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIC
             f"{what}: no answer{limit}; pass timeout= to wait longer" + _how_to_repeat(prepared),
             request_sent=True,
         )
+    if isinstance(exc, httpx.ConnectError) and _caused_by_untrusted_certificate(exc):
+        return APIConnectionError(
+            f"{what}: the server's TLS certificate could not be verified ({cut(str(exc), 300)}); "
+            "check that the URL names Haulmer's host, and if your network inspects TLS through a "
+            "proxy, trust its CA: set SSL_CERT_FILE=/path/to/ca.pem or pass an http_client= "
+            "whose verify= holds it (never verify=False, which would show the API key to anyone "
+            "between)",
+            request_sent=False,
+        )
     if isinstance(exc, (httpx.ConnectError, httpx.UnsupportedProtocol, httpx.ProxyError)):
         return APIConnectionError(
             f"{what}: could not connect ({type(exc).__name__}: {exc}); check the URL and network",
@@ -470,6 +480,19 @@ def connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIC
         f"{what}: the answer could not be read ({type(exc).__name__})" + _how_to_repeat(prepared),
         request_sent=True,
     )
+
+
+def _caused_by_untrusted_certificate(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised from (or while handling) a TLS certificate that failed
+    verification: the advice is then about trusting a CA, not about the network."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _phase_seconds(timeout: Timeout | None, phase: str) -> float | None:
