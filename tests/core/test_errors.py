@@ -204,6 +204,28 @@ def test_html_gateway_page_uses_the_status_phrase(client: Haulmer, mock: respx.M
     assert error.body is None
 
 
+@pytest.mark.parametrize(
+    ("status", "phrase"),
+    [
+        (520, "Web server returned an unknown error"),
+        (521, "Web server is down"),
+        (522, "Connection timed out"),
+        (523, "Origin is unreachable"),
+        (524, "A timeout occurred"),
+        (525, "SSL handshake failed"),
+        (526, "Invalid SSL certificate"),
+    ],
+)
+def test_a_cloudflare_error_page_says_what_its_status_means_not_error(
+    client: Haulmer, mock: respx.MockRouter, status: int, phrase: str
+) -> None:
+    page = f"<!DOCTYPE html><html><head><title>{status}</title></head><body></body></html>"
+    answer = httpx.Response(status, content=page.encode(), headers={"content-type": "text/html"})
+    error = fail_with(client, mock, answer)
+    assert type(error) is ServerError
+    assert error.message == phrase
+
+
 def test_a_megabyte_error_body_gives_a_short_error_and_keeps_the_body(
     client: Haulmer, mock: respx.MockRouter
 ) -> None:

@@ -230,11 +230,24 @@ def _text_message(text: str) -> str | None:
     return cut(" ".join(text.split()), _MAX_MESSAGE, _ELLIPSIS)
 
 
+_GATEWAY_PHRASES: Final = {
+    520: "Web server returned an unknown error",
+    521: "Web server is down",
+    522: "Connection timed out",
+    523: "Origin is unreachable",
+    524: "A timeout occurred",
+    525: "SSL handshake failed",
+    526: "Invalid SSL certificate",
+}
+"""What Cloudflare's own statuses mean (its HTML page says it, not a JSON body): no HTTP
+standard names them, so a gateway's answer would otherwise read as a bare "Error"."""
+
+
 def _status_phrase(status_code: int) -> str:
     try:
         return http.HTTPStatus(status_code).phrase
     except ValueError:
-        return "Error"
+        return _GATEWAY_PHRASES.get(status_code, "Error")
 
 
 def _str_or_none(value: Any, limit: int = _MAX_MESSAGE) -> str | None:
