@@ -225,3 +225,30 @@ async def test_an_untrusted_certificate_says_so_on_the_async_face() -> None:
         with pytest.raises(APIConnectionError) as info:
             await asend(client, get_org())
     assert "SSL_CERT_FILE" in str(info.value)
+
+
+def _broken_gzip(request: httpx.Request) -> httpx.Response:
+    """An answer that says it is gzip-compressed (Content-Encoding) but is not."""
+    headers = {"content-encoding": "gzip", "content-type": "application/json"}
+    return httpx.Response(200, headers=headers, stream=httpx.ByteStream(b'{"rut": "1-9"}'))
+
+
+def test_an_answer_not_compressed_as_it_says_is_named_so_not_a_broken_connection() -> None:
+    pool = httpx.Client(transport=httpx.MockTransport(_broken_gzip))
+    client = Haulmer(API_KEY, environment="sandbox", http_client=pool, max_retries=0)
+    with client, pytest.raises(APIConnectionError) as info:
+        send(client, get_org())
+    said = str(info.value)
+    assert "could not be decompressed" in said
+    assert "Content-Encoding" in said
+    assert "repeating it is safe" in said
+
+
+async def test_an_async_answer_not_compressed_as_it_says_is_named_so() -> None:
+    pool = httpx.AsyncClient(transport=httpx.MockTransport(_broken_gzip))
+    async with AsyncHaulmer(
+        API_KEY, environment="sandbox", http_client=pool, max_retries=0
+    ) as client:
+        with pytest.raises(APIConnectionError) as info:
+            await asend(client, get_org())
+    assert "could not be decompressed" in str(info.value)

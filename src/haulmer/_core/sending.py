@@ -476,6 +476,13 @@ def connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIC
             + _how_to_repeat(prepared),
             request_sent=True,
         )
+    if isinstance(exc, httpx.DecodingError):
+        return APIConnectionError(
+            f"{what}: the answer could not be read, its body could not be decompressed as its "
+            f"Content-Encoding header says ({cut(str(exc), 200)}); a proxy between may rewrite "
+            "answers" + _how_to_repeat(prepared),
+            request_sent=True,
+        )
     return APIConnectionError(
         f"{what}: the answer could not be read ({type(exc).__name__})" + _how_to_repeat(prepared),
         request_sent=True,
