@@ -252,3 +252,16 @@ async def test_an_async_answer_not_compressed_as_it_says_is_named_so() -> None:
         with pytest.raises(APIConnectionError) as info:
             await asend(client, get_org())
     assert "could not be decompressed" in str(info.value)
+
+
+def test_a_proxy_that_refuses_names_the_proxy_settings_to_check(
+    client: Haulmer, mock: respx.MockRouter
+) -> None:
+    failure = httpx.ProxyError("407 Proxy Authentication Required")
+    mock.get(f"{SANDBOX}/v2/dte/organization").mock(side_effect=failure)
+    with pytest.raises(APIConnectionError) as info:
+        send(client.with_options(max_retries=0), get_org())
+    said = str(info.value)
+    assert "407 Proxy Authentication Required" in said
+    assert "HTTPS_PROXY" in said
+    assert info.value.request_sent is False

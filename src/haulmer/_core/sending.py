@@ -465,7 +465,14 @@ def connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIC
             "between)",
             request_sent=False,
         )
-    if isinstance(exc, (httpx.ConnectError, httpx.UnsupportedProtocol, httpx.ProxyError)):
+    if isinstance(exc, httpx.ProxyError):
+        return APIConnectionError(
+            f"{what}: the proxy refused the call or could not reach the server (ProxyError: "
+            f"{cut(str(exc), 300)}); check the proxy's address and credentials (HTTPS_PROXY or "
+            "ALL_PROXY, or the proxy= of your http_client), or exempt the host in NO_PROXY",
+            request_sent=False,
+        )
+    if isinstance(exc, (httpx.ConnectError, httpx.UnsupportedProtocol)):
         return APIConnectionError(
             f"{what}: could not connect ({type(exc).__name__}: {exc}); check the URL and network",
             request_sent=False,
