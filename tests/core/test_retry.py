@@ -716,3 +716,22 @@ def test_a_429_whose_retry_after_field_no_float_holds_says_retry_later(
         send(client, get_org(max_retries=0))
     assert caught.value.retry_after is None
     assert "retry later" in str(caught.value)
+
+
+def test_a_retry_after_date_is_read_on_the_server_clock_its_date_header_gives() -> None:
+    # This machine's clock runs a minute ahead of the server's: the date the server asks to
+    # wait until, 30 s after its own Date, is still 30 s away, not already past.
+    server_now = 1_790_000_000.0
+    headers = {
+        "date": email.utils.formatdate(server_now, usegmt=True),
+        "retry-after": email.utils.formatdate(server_now + 30, usegmt=True),
+    }
+    assert server_wait(headers, now=server_now + 60) == 30.0
+    assert server_wait(headers, now=server_now - 60) == 30.0
+
+
+def test_a_retry_after_date_without_a_date_header_is_read_on_this_machine_clock() -> None:
+    now = 1_790_000_000.0
+    headers = {"retry-after": email.utils.formatdate(now + 30, usegmt=True), "date": "garbage"}
+    assert server_wait(headers, now=now) == 30.0
+    assert server_wait({"retry-after": headers["retry-after"]}, now=now + 10) == 20.0

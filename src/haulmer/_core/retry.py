@@ -185,7 +185,7 @@ def server_wait(
         ms = max((value for value in each if value is not None), default=None)
         seconds = None if ms is None else ms / 1000.0
     if seconds is None and "retry-after" in headers:
-        seconds = parse_retry_after(headers["retry-after"], now=now)
+        seconds = parse_retry_after(headers["retry-after"], now=_server_now(headers, now))
     if seconds is None and retry_after_field is not None:
         seconds = _as_seconds(retry_after_field)
     if seconds is None and message:
@@ -193,6 +193,21 @@ def server_wait(
         if match:
             seconds = float(match.group(1))
     return seconds
+
+
+def _server_now(headers: Mapping[str, str], now: float) -> float:
+    """The moment of the answer on the server's clock (its ``Date`` header), else ``now``: a
+    Retry-After date is the server's, so a machine clock ahead of it would read it as past."""
+    try:
+        when = email.utils.parsedate_to_datetime(headers.get("date", ""))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return now
+    if when is None:
+        return now
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    moment = when.timestamp()
+    return now if math.isnan(moment) or math.isinf(moment) else moment
 
 
 def backoff(attempt: int, *, jitter: float) -> float:
