@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
 import threading
 from collections.abc import Iterator
@@ -264,4 +265,24 @@ def test_a_proxy_that_refuses_names_the_proxy_settings_to_check(
     said = str(info.value)
     assert "407 Proxy Authentication Required" in said
     assert "HTTPS_PROXY" in said
+    assert info.value.request_sent is False
+
+
+def _unknown_host(request: httpx.Request) -> httpx.Response:
+    """What httpx raises when the host name resolves to no address (DNS)."""
+    said = "[Errno -2] Name or service not known"
+    try:
+        raise socket.gaierror(-2, "Name or service not known")
+    except socket.gaierror as exc:
+        raise httpx.ConnectError(said) from exc
+
+
+def test_a_host_no_name_server_knows_is_named_as_such() -> None:
+    pool = httpx.Client(transport=httpx.MockTransport(_unknown_host))
+    client = Haulmer(API_KEY, environment="sandbox", http_client=pool, max_retries=0)
+    with client, pytest.raises(APIConnectionError) as info:
+        send(client, get_org())
+    said = str(info.value)
+    assert "the host 'dev-api.haulmer.com' could not be found" in said
+    assert "base_urls=" in said
     assert info.value.request_sent is False

@@ -12,6 +12,7 @@ import functools
 import logging
 import os
 import re
+import socket
 import ssl
 import weakref
 from collections.abc import Iterator, Mapping
@@ -456,13 +457,21 @@ def connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIC
             f"{what}: no answer{limit}; pass timeout= to wait longer" + _how_to_repeat(prepared),
             request_sent=True,
         )
-    if isinstance(exc, httpx.ConnectError) and _caused_by_untrusted_certificate(exc):
+    if isinstance(exc, httpx.ConnectError) and _caused_by(exc, ssl.SSLCertVerificationError):
         return APIConnectionError(
             f"{what}: the server's TLS certificate could not be verified ({cut(str(exc), 300)}); "
             "check that the URL names Haulmer's host, and if your network inspects TLS through a "
             "proxy, trust its CA: set SSL_CERT_FILE=/path/to/ca.pem or pass an http_client= "
             "whose verify= holds it (never verify=False, which would show the API key to anyone "
             "between)",
+            request_sent=False,
+        )
+    if isinstance(exc, httpx.ConnectError) and _caused_by(exc, socket.gaierror):
+        host = httpx.URL(prepared.url).host
+        return APIConnectionError(
+            f"{what}: the host {shown(host)} could not be found ({cut(str(exc), 200)}); check "
+            "its name in the URL (base_urls=, environment=) and that this machine can resolve "
+            "names (its DNS, a VPN)",
             request_sent=False,
         )
     if isinstance(exc, httpx.ProxyError):
@@ -496,13 +505,13 @@ def connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIC
     )
 
 
-def _caused_by_untrusted_certificate(exc: BaseException) -> bool:
-    """Whether ``exc`` was raised from (or while handling) a TLS certificate that failed
-    verification: the advice is then about trusting a CA, not about the network."""
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``exc`` was raised from (or while handling) a ``kind`` error: a certificate that
+    failed verification or a name no DNS knows calls for other advice than the network's."""
     seen: set[int] = set()
     cause: BaseException | None = exc
     while cause is not None and id(cause) not in seen:
-        if isinstance(cause, ssl.SSLCertVerificationError):
+        if isinstance(cause, kind):
             return True
         seen.add(id(cause))
         cause = cause.__cause__ or cause.__context__
