@@ -728,3 +728,12 @@ def test_an_export_discount_above_its_line_is_bounded_in_whole_units(precio: str
     assert f"line amount ({precio})" in detail.issue
     assert fix in detail.issue
     assert fix in str(info.value)
+
+
+@pytest.mark.parametrize("cred_ec", [-50, True, 1.5])
+def test_a_credec_that_is_no_whole_number_of_pesos_is_refused_by_name(cred_ec: Any) -> None:
+    with pytest.raises(DocumentError) as error:
+        compute_totals(33, _lines({"nombre": "casa", "precio": 1000}), cred_ec=cred_ec)
+    assert "CredEC" in str(error.value)
+    assert "whole number of pesos" in str(error.value)
+    assert "quantities and prices" not in str(error.value)

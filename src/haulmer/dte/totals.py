@@ -771,6 +771,14 @@ def _partial_total_retention(code: str, rate: Decimal, tasa_iva: Decimal) -> Doc
 def _credito_constructoras(cred_ec: int | None, iva: int | None) -> int:
     """CredEC as given (0 without one), or a DocumentError when it exceeds 65% of the IVA: the
     crédito is a share of the IVA of the sale of a dwelling, and a document without IVA has none."""
+    if cred_ec is not None and (
+        isinstance(cred_ec, bool) or not isinstance(cred_ec, int) or cred_ec < 0
+    ):
+        issue = f"is {shown(cred_ec)}: give it as a whole number of pesos, 0 or more"
+        raise DocumentError(
+            f"the crédito especial de empresas constructoras (CredEC) {issue}",
+            [ErrorDetail("Encabezado.Totales.CredEC", issue)],
+        )
     if not cred_ec:
         return 0
     most = round_peso(Decimal(iva or 0) * CRED_EC_SHARE)
