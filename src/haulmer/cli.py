@@ -172,9 +172,9 @@ def _add_support_commands(commands: Any) -> None:
         "serve",
         help="serve the fake Haulmer platform over HTTP on loopback",
         description="Start a fresh fake Haulmer (OpenFactura and the platform) over HTTP, for "
-        "tools in any language; the same as 'python -m haulmer.testing serve'. Ctrl+C stops it. "
-        "Exit status: 0 when stopped with Ctrl+C, 1 when it cannot listen on that host and port "
-        "(taken, or not this machine's), 2 when the command line is wrong.",
+        "tools in any language; the same as 'python -m haulmer.testing serve'. Ctrl+C or "
+        "SIGTERM stops it. Exit status: 0 when stopped, 1 when it cannot listen on that host and "
+        "port (taken, or not this machine's), 2 when the command line is wrong.",
     )
     serve.add_argument(
         "--host",

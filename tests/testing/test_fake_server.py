@@ -85,6 +85,27 @@ def test_command_line_serve_prints_its_url_and_answers() -> None:
             process.stderr.close()
 
 
+def test_command_line_serve_stops_cleanly_on_sigterm() -> None:
+    """Test runners and ``docker stop`` end a served fake with SIGTERM, not Ctrl+C."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "haulmer.testing", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("Fake Haulmer listening on ")
+        process.terminate()
+        _, errors = process.communicate(timeout=10)
+        assert process.returncode == 0
+        assert "stopped" in errors
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
 def test_a_stopped_server_no_longer_answers_on_a_kept_alive_connection(fake: FakeHaulmer) -> None:
     with httpx.Client(headers={"apikey": HAULMER_KEY}) as client:
         with serve(fake) as url:

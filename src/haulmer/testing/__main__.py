@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from types import FrameType
 
 from haulmer._shown import shown
 
@@ -55,8 +59,8 @@ def build_parser(prog: str = "python -m haulmer.testing") -> argparse.ArgumentPa
         "serve",
         help="serve a fresh fake Haulmer over HTTP",
         description="Start a fresh fake Haulmer (OpenFactura and the platform) over HTTP, for "
-        "tools in any language; the same as 'haulmer serve'. Ctrl+C stops it. Exit status: 0 "
-        "when stopped with Ctrl+C, 1 when it cannot listen on that host and port (taken, or not "
+        "tools in any language; the same as 'haulmer serve'. Ctrl+C or SIGTERM stops it. Exit "
+        "status: 0 when stopped, 1 when it cannot listen on that host and port (taken, or not "
         "this machine's), 2 when the command line is wrong.",
     )
     serve_cmd.add_argument(
@@ -71,15 +75,35 @@ def build_parser(prog: str = "python -m haulmer.testing") -> argparse.ArgumentPa
     return parser
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM stops the server as Ctrl+C does: answers in flight end, the exit status is 0."""
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Test runners, ``docker stop`` and ``kill`` send SIGTERM, which would end the process
+    mid-answer with no exit status of its own; only the main thread may catch signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None, *, prog: str = "python -m haulmer.testing") -> int:
     """Parse the command line and run the server until interrupted.
 
-    Exit status 0 after Ctrl+C, 1 when the address cannot be listened on, 2 for a wrong
+    Exit status 0 after Ctrl+C or SIGTERM, 1 when the address cannot be listened on, 2 for a wrong
     command line.
     """
     args = build_parser(prog).parse_args(argv)
     try:
-        return _serve(args, prog)
+        with _sigterm_as_interrupt():
+            return _serve(args, prog)
     except KeyboardInterrupt:  # while it serves, or before (the fake takes a moment to build)
         print("stopped", file=sys.stderr)
         return 0
