@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ssl
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from haulmer._core.redis_scripts import answer_shape
 from haulmer._core.redis_urls import lone_user_info
+from haulmer._frames import caused_by
 from haulmer.errors import MissingDependencyError, RateLimiterUnavailableError
 
 __all__ = [
@@ -23,7 +24,6 @@ __all__ = [
 
 MISSING_REDIS = "The shared rate limiter needs redis-py: pip install 'haulmer[redis]'"
 
-_E = TypeVar("_E", bound=BaseException)
 
 _NOT_TLS = frozenset({"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG"})
 """The TLS library's words for a server answering a TLS greeting with something else."""
@@ -179,7 +179,7 @@ def store_advice(exc: Exception, *, url: str | None, timeout: float, prefix: str
             "Redis has no such database: use a number below its 'databases' setting (16 "
             "unless changed), as in redis://host:6379/0"
         )
-    untrusted = _caused_by(exc, ssl.SSLCertVerificationError)
+    untrusted = caused_by(exc, ssl.SSLCertVerificationError)
     if isinstance(exc, errors.ConnectionError) and untrusted is not None:
         why = getattr(untrusted, "verify_message", None) or "not trusted"
         return (
@@ -188,7 +188,7 @@ def store_advice(exc: Exception, *, url: str | None, timeout: float, prefix: str
             "a provider whose certificates are self-signed (as Heroku's), ?ssl_cert_reqs=none "
             "(encrypted, but the server is not checked)"
         )
-    refused_tls = _caused_by(exc, ssl.SSLError)
+    refused_tls = caused_by(exc, ssl.SSLError)
     if isinstance(exc, errors.ConnectionError) and refused_tls is not None:
         why = getattr(refused_tls, "reason", None) or str(refused_tls)
         if why in _NOT_TLS:
@@ -204,7 +204,7 @@ def store_advice(exc: Exception, *, url: str | None, timeout: float, prefix: str
     if (
         isinstance(exc, errors.ConnectionError)
         and scheme == "rediss"
-        and _caused_by(exc, FileNotFoundError) is not None
+        and caused_by(exc, FileNotFoundError) is not None
     ):
         return (
             "A file the URL names for TLS (ssl_ca_certs=, ssl_certfile=, ssl_keyfile=) does "
@@ -213,7 +213,7 @@ def store_advice(exc: Exception, *, url: str | None, timeout: float, prefix: str
     if isinstance(exc, errors.ConnectionError):
         where = "on that socket: check its path, and" if scheme == "unix" else "there: check"
         if scheme == "redis" and (
-            _caused_by(exc, ConnectionResetError) is not None
+            caused_by(exc, ConnectionResetError) is not None
             or "Connection closed by server" in said
         ):
             # a Redis that speaks only TLS drops a plain connection at its first bytes; one
@@ -230,18 +230,6 @@ def store_advice(exc: Exception, *, url: str | None, timeout: float, prefix: str
     return (
         "Redis refused the limiter's script: use Redis 5 or later, with EVAL allowed for this user"
     )
-
-
-def _caused_by(exc: BaseException, kind: type[_E]) -> _E | None:
-    """The ``kind`` error among those ``exc`` was raised from or while handling, if any."""
-    seen: set[int] = set()
-    cause: BaseException | None = exc
-    while cause is not None and id(cause) not in seen:
-        if isinstance(cause, kind):
-            return cause
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
-    return None
 
 
 def redis_error() -> type[Exception]:

@@ -31,7 +31,7 @@ from haulmer._core.types import (
     is_wait_seconds,
 )
 from haulmer._forks import ForkSafeLock
-from haulmer._frames import forget_locals
+from haulmer._frames import caused_by, forget_locals
 from haulmer._raw_response import RawResponse, request_id_from
 from haulmer._shown import cut, shown
 from haulmer.errors import (
@@ -457,7 +457,7 @@ def connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIC
             f"{what}: no answer{limit}; pass timeout= to wait longer" + _how_to_repeat(prepared),
             request_sent=True,
         )
-    if isinstance(exc, httpx.ConnectError) and _caused_by(exc, ssl.SSLCertVerificationError):
+    if isinstance(exc, httpx.ConnectError) and caused_by(exc, ssl.SSLCertVerificationError):
         return APIConnectionError(
             f"{what}: the server's TLS certificate could not be verified ({cut(str(exc), 300)}); "
             "check that the URL names Haulmer's host, and if your network inspects TLS through a "
@@ -466,7 +466,7 @@ def connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIC
             "between)",
             request_sent=False,
         )
-    if isinstance(exc, httpx.ConnectError) and _caused_by(exc, socket.gaierror):
+    if isinstance(exc, httpx.ConnectError) and caused_by(exc, socket.gaierror):
         host = httpx.URL(prepared.url).host
         return APIConnectionError(
             f"{what}: the host {shown(host)} could not be found ({cut(str(exc), 200)}); check "
@@ -503,19 +503,6 @@ def connection_error(exc: httpx.RequestError, prepared: PreparedRequest) -> APIC
         f"{what}: the answer could not be read ({type(exc).__name__})" + _how_to_repeat(prepared),
         request_sent=True,
     )
-
-
-def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
-    """Whether ``exc`` was raised from (or while handling) a ``kind`` error: a certificate that
-    failed verification or a name no DNS knows calls for other advice than the network's."""
-    seen: set[int] = set()
-    cause: BaseException | None = exc
-    while cause is not None and id(cause) not in seen:
-        if isinstance(cause, kind):
-            return True
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
-    return False
 
 
 def _phase_seconds(timeout: Timeout | None, phase: str) -> float | None:
