@@ -131,6 +131,18 @@ def _seconds_until(http_date: str, *, now: float) -> float | None:
     """Seconds from ``now`` to an HTTP date, read as GMT also when it names no zone (the asctime
     form, or "-0000"), never in the machine's zone; 0 once past, None if it is no date (one
     whose year or offset no calendar holds included)."""
+    moment = _http_date_timestamp(http_date)
+    if moment is None:
+        return None
+    seconds = moment - now
+    if math.isnan(seconds) or math.isinf(seconds):
+        return None
+    return max(seconds, 0.0)
+
+
+def _http_date_timestamp(http_date: str) -> float | None:
+    """The POSIX time of an HTTP date, read as GMT also when it names no zone (the asctime form,
+    or "-0000"); None if it is no date, or one whose year or offset no calendar holds."""
     try:
         when = email.utils.parsedate_to_datetime(http_date)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -139,10 +151,7 @@ def _seconds_until(http_date: str, *, now: float) -> float | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=datetime.timezone.utc)
-    seconds = when.timestamp() - now
-    if math.isnan(seconds) or math.isinf(seconds):
-        return None
-    return max(seconds, 0.0)
+    return when.timestamp()
 
 
 def _as_seconds(value: object) -> float | None:
@@ -198,16 +207,8 @@ def server_wait(
 def _server_now(headers: Mapping[str, str], now: float) -> float:
     """The moment of the answer on the server's clock (its ``Date`` header), else ``now``: a
     Retry-After date is the server's, so a machine clock ahead of it would read it as past."""
-    try:
-        when = email.utils.parsedate_to_datetime(headers.get("date", ""))
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return now
-    if when is None:
-        return now
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    moment = when.timestamp()
-    return now if math.isnan(moment) or math.isinf(moment) else moment
+    moment = _http_date_timestamp(headers.get("date", ""))
+    return now if moment is None or math.isnan(moment) or math.isinf(moment) else moment
 
 
 def backoff(attempt: int, *, jitter: float) -> float:
